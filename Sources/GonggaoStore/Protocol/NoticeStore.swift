@@ -1,0 +1,121 @@
+import Foundation
+import GonggaoCore
+
+/// The storage of projects, notices, deliveries, attempts and the audit log.
+///
+/// Work happens in closure-scoped transactions that run on the store's own executor (never on the
+/// cooperative pool). A `write` is atomic: everything the closure did commits together, or — when
+/// the closure throws — nothing does. Implementations: `MemoryStore`, `SQLiteStore` (PostgreSQL to come).
+///
+/// - Important: the reader/writer handed to a closure must not escape it.
+public protocol NoticeStore: Sendable {
+    /// Runs `body` in a read-only transaction (a consistent snapshot).
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T
+    /// Runs `body` in a write transaction; other writers (also in other processes) wait their turn.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T
+    /// Releases the store's resources; later calls fail.
+    func close() async
+    /// Where this store records its audit head outside itself.
+    var auditHead: any AuditHeadRecorder { get }
+}
+
+/// Queries available inside any transaction.
+public protocol StoreReader {
+    func project(_ key: String) throws -> Project?
+    func projects() throws -> [Project]
+    /// The project that holds parcel `key`, if any.
+    func projectKey(ofParcel key: String) throws -> String?
+
+    /// Every version of notice `id`, oldest first; empty when the notice does not exist.
+    func noticeVersions(_ id: String) throws -> [NoticeVersion]
+    func noticeVersion(_ id: String, version: Int) throws -> NoticeVersion?
+    /// The latest version of each notice matching `filter`, newest notice first.
+    func notices(_ filter: NoticeFilter) throws -> [NoticeVersion]
+
+    func delivery(_ id: String) throws -> Delivery?
+    /// Deliveries matching `filter`, oldest first.
+    func deliveries(_ filter: DeliveryFilter) throws -> [Delivery]
+    /// The attempt log of one delivery, oldest first.
+    func attempts(deliveryID: String) throws -> [DeliveryAttempt]
+
+    /// Up to `limit` audit entries with `seq > after`, in order.
+    func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry]
+    func auditEntry(seq: Int64) throws -> AuditEntry?
+    func lastAuditEntry() throws -> AuditEntry?
+}
+
+/// Changes available inside a write transaction.
+public protocol StoreWriter: StoreReader {
+    /// Inserts or replaces a project and its parcels. Throws `StoreError.conflict` when one of its
+    /// parcel keys belongs to another project.
+    func saveProject(_ project: Project) throws
+    /// Inserts a new version; `StoreError.conflict` when (id, version) exists.
+    func insertNoticeVersion(_ version: NoticeVersion) throws
+    /// Replaces an existing version; `StoreError.notFound` when it does not exist.
+    func updateNoticeVersion(_ version: NoticeVersion) throws
+    /// Inserts a delivery; `StoreError.conflict` when its id or its (notice, version, channel,
+    /// purpose) already exists.
+    func insertDelivery(_ delivery: Delivery) throws
+    /// Replaces an existing delivery; `StoreError.notFound` when it does not exist.
+    func updateDelivery(_ delivery: Delivery) throws
+    func appendAttempt(_ attempt: DeliveryAttempt) throws
+    /// Appends to the audit chain: the entry after the current last one (`AuditChain.entry`).
+    @discardableResult
+    func appendAudit(_ record: AuditRecord) throws -> AuditEntry
+}
+
+/// Which notices to list.
+public struct NoticeFilter: Sendable, Equatable {
+    public var state: NoticeState?
+    public var kind: NoticeKind?
+    public var project: String?
+    public var limit: Int
+
+    public init(state: NoticeState? = nil, kind: NoticeKind? = nil, project: String? = nil, limit: Int = 500) {
+        self.state = state
+        self.kind = kind
+        self.project = project
+        self.limit = limit
+    }
+}
+
+/// Which deliveries to list.
+public struct DeliveryFilter: Sendable, Equatable {
+    public var noticeID: String?
+    public var version: Int?
+    public var state: DeliveryState?
+    public var channel: String?
+    public var limit: Int
+
+    public init(noticeID: String? = nil, version: Int? = nil, state: DeliveryState? = nil, channel: String? = nil,
+                limit: Int = 1000) {
+        self.noticeID = noticeID
+        self.version = version
+        self.state = state
+        self.channel = channel
+        self.limit = limit
+    }
+}
+
+/// Failures of the storage layer. Descriptions never include SQL or parameter values.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case conflict(String)
+    case notFound(String)
+    case closed
+    /// The store was written by a newer Gonggao (its schema is ahead of this binary's migrations).
+    case schemaTooNew(found: Int, known: Int)
+    /// The backend failed; `code` is its own code (e.g. SQLITE_IOERR), `message` its text.
+    case backend(code: Int32, message: String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let s): "conflict: \(s)"
+        case .notFound(let s): "not found: \(s)"
+        case .closed: "the store is closed"
+        case .schemaTooNew(let f, let k): "the store's schema is version \(f), this gonggao knows up to \(k): upgrade gonggao"
+        case .backend(let c, let m): "store error \(c): \(m)"
+        case .corrupt(let s): "corrupt store: \(s)"
+        }
+    }
+}
