@@ -1,0 +1,186 @@
+import Foundation
+import GonggaoCore
+
+/// The reader/writer handed to a transaction closure. Rows hold a JSON body (the source of truth
+/// for reads) beside the columns that queries and constraints need.
+final class SQLiteTransaction: StoreWriter {
+    private let db: SQLiteConnection
+    var appendedHead: AuditHead?
+
+    init(_ db: SQLiteConnection) { self.db = db }
+
+    // MARK: projects
+
+    func project(_ key: String) throws -> Project? {
+        try db.rows("SELECT body FROM projects WHERE key = \(key)").first.map { try decode(Project.self, $0) }
+    }
+
+    func projects() throws -> [Project] {
+        try db.rows("SELECT body FROM projects ORDER BY key").map { try decode(Project.self, $0) }
+    }
+
+    func projectKey(ofParcel key: String) throws -> String? {
+        try db.rows("SELECT project_key FROM parcels WHERE key = \(key)").first?.text(0)
+    }
+
+    func saveProject(_ project: Project) throws {
+        for parcel in project.parcels {
+            if let owner = try projectKey(ofParcel: parcel.key), owner != project.key {
+                throw StoreError.conflict("parcel \(parcel.key) belongs to project \(owner)")
+            }
+        }
+        let body = try encode(project)
+        try db.rows("""
+            INSERT INTO projects (key, body, updated_at_ms) VALUES (\(project.key), \(body), \(Self.millis(Date())))
+            ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at_ms = excluded.updated_at_ms
+            """)
+        try db.rows("DELETE FROM parcels WHERE project_key = \(project.key)")
+        for parcel in project.parcels {
+            try db.rows("INSERT INTO parcels (key, project_key) VALUES (\(parcel.key), \(project.key))")
+        }
+    }
+
+    // MARK: notices
+
+    func noticeVersions(_ id: String) throws -> [NoticeVersion] {
+        try db.rows("SELECT body FROM notice_versions WHERE notice_id = \(id) ORDER BY version").map { try decode(NoticeVersion.self, $0) }
+    }
+
+    func noticeVersion(_ id: String, version: Int) throws -> NoticeVersion? {
+        try db.rows("SELECT body FROM notice_versions WHERE notice_id = \(id) AND version = \(version)").first
+            .map { try decode(NoticeVersion.self, $0) }
+    }
+
+    func notices(_ filter: NoticeFilter) throws -> [NoticeVersion] {
+        var sql: SQL = """
+            SELECT v.body FROM notices n JOIN notice_versions v
+              ON v.notice_id = n.notice_id AND v.version = n.latest_version WHERE 1 = 1
+            """
+        if let state = filter.state { sql.append(" AND v.state = \(state.rawValue)") }
+        if let kind = filter.kind { sql.append(" AND v.kind = \(kind.rawValue)") }
+        if let project = filter.project { sql.append(" AND v.project_key = \(project)") }
+        sql.append(" ORDER BY n.seq DESC LIMIT \(filter.limit)")
+        return try db.rows(sql).map { try decode(NoticeVersion.self, $0) }
+    }
+
+    func insertNoticeVersion(_ v: NoticeVersion) throws {
+        if try noticeVersion(v.id, version: v.version) != nil {
+            throw StoreError.conflict("notice \(v.reference) exists")
+        }
+        try db.rows("""
+            INSERT INTO notices (notice_id, latest_version) VALUES (\(v.id), \(v.version))
+            ON CONFLICT (notice_id) DO UPDATE SET latest_version = MAX(latest_version, excluded.latest_version)
+            """)
+        try db.rows("""
+            INSERT INTO notice_versions (notice_id, version, project_key, kind, state, drafter, content_hash, updated_at_ms, body)
+            VALUES (\(v.id), \(v.version), \(v.content.project), \(v.content.kind.rawValue), \(v.state.rawValue),
+                    \(v.drafter), \(v.contentHash), \(Self.millis(v.updatedAt)), \(try encode(v)))
+            """)
+    }
+
+    func updateNoticeVersion(_ v: NoticeVersion) throws {
+        try db.rows("""
+            UPDATE notice_versions SET project_key = \(v.content.project), kind = \(v.content.kind.rawValue),
+              state = \(v.state.rawValue), drafter = \(v.drafter), content_hash = \(v.contentHash),
+              updated_at_ms = \(Self.millis(v.updatedAt)), body = \(try encode(v))
+            WHERE notice_id = \(v.id) AND version = \(v.version)
+            """)
+        if try db.changes() == 0 { throw StoreError.notFound("notice \(v.reference)") }
+    }
+
+    // MARK: deliveries
+
+    func delivery(_ id: String) throws -> Delivery? {
+        try db.rows("SELECT body FROM deliveries WHERE id = \(id)").first.map { try decode(Delivery.self, $0) }
+    }
+
+    func deliveries(_ filter: DeliveryFilter) throws -> [Delivery] {
+        var sql: SQL = "SELECT body FROM deliveries WHERE 1 = 1"
+        if let id = filter.noticeID { sql.append(" AND notice_id = \(id)") }
+        if let version = filter.version { sql.append(" AND version = \(version)") }
+        if let state = filter.state { sql.append(" AND state = \(state.rawValue)") }
+        if let channel = filter.channel { sql.append(" AND channel = \(channel)") }
+        sql.append(" ORDER BY rowid LIMIT \(filter.limit)")
+        return try db.rows(sql).map { try decode(Delivery.self, $0) }
+    }
+
+    func insertDelivery(_ d: Delivery) throws {
+        do {
+            try db.rows("""
+                INSERT INTO deliveries (id, notice_id, version, channel, purpose, state, next_attempt_ms, lease_owner, lease_expires_ms, body)
+                VALUES (\(d.id), \(d.noticeID), \(d.version), \(d.channel), \(d.purpose.rawValue), \(d.state.rawValue),
+                        \(Self.millis(d.nextAttemptAt)), \(d.leaseOwner), \(d.leaseExpiresAt.map(Self.millis)), \(try encode(d)))
+                """)
+        } catch let e as SQLiteError where e.isConstraintViolation {
+            throw StoreError.conflict("a \(d.purpose.rawValue) delivery of \(d.noticeID)/v\(d.version) to \(d.channel) exists")
+        }
+    }
+
+    func updateDelivery(_ d: Delivery) throws {
+        try db.rows("""
+            UPDATE deliveries SET state = \(d.state.rawValue), next_attempt_ms = \(Self.millis(d.nextAttemptAt)),
+              lease_owner = \(d.leaseOwner), lease_expires_ms = \(d.leaseExpiresAt.map(Self.millis)), body = \(try encode(d))
+            WHERE id = \(d.id)
+            """)
+        if try db.changes() == 0 { throw StoreError.notFound("delivery \(d.id)") }
+    }
+
+    func attempts(deliveryID: String) throws -> [DeliveryAttempt] {
+        try db.rows("SELECT body FROM attempts WHERE delivery_id = \(deliveryID) ORDER BY number").map { try decode(DeliveryAttempt.self, $0) }
+    }
+
+    func appendAttempt(_ a: DeliveryAttempt) throws {
+        try db.rows("INSERT INTO attempts (delivery_id, number, body) VALUES (\(a.deliveryID), \(a.number), \(try encode(a)))")
+    }
+
+    // MARK: audit
+
+    func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry] {
+        try db.rows("""
+            SELECT seq, at_ms, actor, action, subject, detail, prev_hash, hash FROM audit
+            WHERE seq > \(after) ORDER BY seq LIMIT \(limit)
+            """).map(Self.auditEntry)
+    }
+
+    func auditEntry(seq: Int64) throws -> AuditEntry? {
+        try db.rows("SELECT seq, at_ms, actor, action, subject, detail, prev_hash, hash FROM audit WHERE seq = \(seq)")
+            .first.map(Self.auditEntry)
+    }
+
+    func lastAuditEntry() throws -> AuditEntry? {
+        try db.rows("SELECT seq, at_ms, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            .first.map(Self.auditEntry)
+    }
+
+    func appendAudit(_ record: AuditRecord) throws -> AuditEntry {
+        let e = AuditChain.entry(after: try lastAuditEntry(), record)
+        try db.rows("""
+            INSERT INTO audit (seq, at_ms, actor, action, subject, detail, prev_hash, hash)
+            VALUES (\(e.seq), \(e.atMillis), \(e.actor), \(e.action), \(e.subject), \(e.detail), \(e.prevHash), \(e.hash))
+            """)
+        appendedHead = AuditHead(seq: e.seq, hash: e.hash)
+        return e
+    }
+
+    // MARK: coding
+
+    static func auditEntry(_ row: SQLRow) -> AuditEntry {
+        AuditEntry(seq: row.int(0) ?? 0, atMillis: row.int(1) ?? 0, actor: row.text(2) ?? "", action: row.text(3) ?? "",
+                   subject: row.text(4) ?? "", detail: row.text(5) ?? "", prevHash: row.text(6) ?? "", hash: row.text(7) ?? "")
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    private func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow) throws -> T {
+        guard let text = row.text(0) else { throw StoreError.corrupt("a \(T.self) row has no body") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corrupt("a \(T.self) row does not decode: \(error)")
+        }
+    }
+}
