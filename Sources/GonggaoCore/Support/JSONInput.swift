@@ -72,13 +72,23 @@ public enum JSONInput {
         return ""
     }
 
-    /// Line and column of the first byte JSONSerialization rejects, found by bisecting prefixes is
-    /// too costly; instead report the end of input when it is unterminated.
+    /// Line and column (1-based; the column counts characters) of the byte JSONSerialization
+    /// rejects ("around character N" is a byte offset); the end of input when it names none.
     static func firstSyntaxError(in data: Data) -> (Int, Int)? {
-        var line = 1, column = 1
-        for byte in data {
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        var offset = data.count
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let text = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
+            if let range = text.range(of: #"character \d+"#, options: .regularExpression),
+               let n = Int(text[range].dropFirst("character ".count)) {
+                offset = min(max(n, 0), data.count)
+            }
         }
-        return data.isEmpty ? (1, 1) : (line, column)
+        let prefix = data.prefix(offset)
+        let line = prefix.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? prefix.startIndex
+        let column = String(decoding: prefix[lineStart...], as: UTF8.self).count + 1
+        return (line, column)
     }
 }

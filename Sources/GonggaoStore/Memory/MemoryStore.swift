@@ -12,6 +12,7 @@ public final class MemoryStore: NoticeStore {
         var deliveryOrder: [String] = []
         var attempts: [String: [DeliveryAttempt]] = [:]
         var audit: [AuditEntry] = []
+        var channels: [String: ChannelStatus] = [:]
     }
 
     private let state = Mutex(State())
@@ -131,6 +132,46 @@ final class MemoryTransaction: StoreWriter {
 
     func appendAttempt(_ attempt: DeliveryAttempt) throws {
         state.attempts[attempt.deliveryID, default: []].append(attempt)
+    }
+
+    func nextDueTime(channel: String) throws -> Date? {
+        state.deliveries.values.filter { $0.channel == channel }.compactMap { d -> Date? in
+            switch d.state {
+            case .pending, .retrying: d.nextAttemptAt
+            case .inFlight: d.leaseExpiresAt
+            default: nil
+            }
+        }.min()
+    }
+
+    func channelStates() throws -> [ChannelStatus] { state.channels.values.sorted { $0.channel < $1.channel } }
+
+    func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws {
+        state.channels[channel] = ChannelStatus(channel: channel, paused: paused, changedBy: actor, changedAt: at)
+    }
+
+    func claimDue(channel: String, now: Date, owner: String, leaseUntil: Date, limit: Int) throws -> [Delivery] {
+        if state.channels[channel]?.paused == true { return [] }
+        var blocked = Set<String>()
+        var due: [Delivery] = []
+        for d in state.deliveryOrder.compactMap({ state.deliveries[$0] }) where d.channel == channel {
+            let ready = ((d.state == .pending || d.state == .retrying) && d.nextAttemptAt <= now)
+                || (d.state == .inFlight && (d.leaseExpiresAt ?? .distantPast) <= now)
+            if ready && !blocked.contains(d.noticeID) { due.append(d) }
+            if !d.state.isFinal { blocked.insert(d.noticeID) }
+        }
+        due.sort { $0.nextAttemptAt < $1.nextAttemptAt }
+        var claimed: [Delivery] = []
+        for var d in due.prefix(limit) {
+            d.state = .inFlight
+            d.leaseOwner = owner
+            d.leaseExpiresAt = leaseUntil
+            d.attempts += 1
+            d.updatedAt = now
+            state.deliveries[d.id] = d
+            claimed.append(d)
+        }
+        return claimed
     }
 
     func appendAudit(_ record: AuditRecord) throws -> AuditEntry {

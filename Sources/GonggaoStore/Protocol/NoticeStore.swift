@@ -42,6 +42,12 @@ public protocol StoreReader {
     func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry]
     func auditEntry(seq: Int64) throws -> AuditEntry?
     func lastAuditEntry() throws -> AuditEntry?
+
+    /// The earliest time a waiting delivery on `channel` becomes due (a retry time or a lease
+    /// expiry); nil when none waits.
+    func nextDueTime(channel: String) throws -> Date?
+    /// Channels an operator paused or resumed (the others have always run).
+    func channelStates() throws -> [ChannelStatus]
 }
 
 /// Changes available inside a write transaction.
@@ -62,6 +68,30 @@ public protocol StoreWriter: StoreReader {
     /// Appends to the audit chain: the entry after the current last one (`AuditChain.entry`).
     @discardableResult
     func appendAudit(_ record: AuditRecord) throws -> AuditEntry
+
+    /// Claims up to `limit` due deliveries on `channel` for `owner` until `leaseUntil`: pending or
+    /// retrying ones whose time has come, and in-flight ones whose lease expired (their worker died).
+    /// Skips a delivery while an earlier one for the same (notice, channel) is unfinished (order per
+    /// notice and channel) and everything on a paused channel. Claimed rows become in-flight and
+    /// their attempt count goes up by one (a crash mid-attempt still counts).
+    func claimDue(channel: String, now: Date, owner: String, leaseUntil: Date, limit: Int) throws -> [Delivery]
+    /// Pauses or resumes a channel (its deliveries wait, visibly; none is dropped).
+    func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws
+}
+
+/// An operator's pause of a channel.
+public struct ChannelStatus: Sendable, Equatable, Codable {
+    public var channel: String
+    public var paused: Bool
+    public var changedBy: String
+    public var changedAt: Date
+
+    public init(channel: String, paused: Bool, changedBy: String, changedAt: Date) {
+        self.channel = channel
+        self.paused = paused
+        self.changedBy = changedBy
+        self.changedAt = changedAt
+    }
 }
 
 /// Which notices to list.

@@ -76,6 +76,17 @@ enum SQLiteMigrations {
             )
             """,
         ]),
+        (2, [
+            """
+            CREATE TABLE channel_state (
+                channel TEXT PRIMARY KEY,
+                paused INTEGER NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_at_ms INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX deliveries_order ON deliveries(notice_id, channel)",
+        ]),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -133,6 +133,57 @@ final class SQLiteTransaction: StoreWriter {
         try db.rows("INSERT INTO attempts (delivery_id, number, body) VALUES (\(a.deliveryID), \(a.number), \(try encode(a)))")
     }
 
+    // MARK: queue
+
+    func nextDueTime(channel: String) throws -> Date? {
+        let row = try db.rows("""
+            SELECT MIN(CASE WHEN state = 'in-flight' THEN lease_expires_ms ELSE next_attempt_ms END)
+            FROM deliveries WHERE channel = \(channel) AND state IN ('pending', 'retrying', 'in-flight')
+            """).first
+        return row?.int(0).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    func channelStates() throws -> [ChannelStatus] {
+        try db.rows("SELECT channel, paused, changed_by, changed_at_ms FROM channel_state ORDER BY channel").map { r in
+            ChannelStatus(channel: r.text(0) ?? "", paused: r.int(1) == 1, changedBy: r.text(2) ?? "",
+                          changedAt: Date(timeIntervalSince1970: Double(r.int(3) ?? 0) / 1000))
+        }
+    }
+
+    func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws {
+        try db.rows("""
+            INSERT INTO channel_state (channel, paused, changed_by, changed_at_ms)
+            VALUES (\(channel), \(paused ? 1 : 0), \(actor), \(Self.millis(at)))
+            ON CONFLICT (channel) DO UPDATE SET paused = excluded.paused, changed_by = excluded.changed_by,
+              changed_at_ms = excluded.changed_at_ms
+            """)
+    }
+
+    func claimDue(channel: String, now: Date, owner: String, leaseUntil: Date, limit: Int) throws -> [Delivery] {
+        let nowMs = Self.millis(now)
+        let due = try db.rows("""
+            SELECT d.body FROM deliveries d
+            WHERE d.channel = \(channel)
+              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= \(nowMs))
+                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= \(nowMs)))
+              AND NOT EXISTS (SELECT 1 FROM deliveries e
+                              WHERE e.notice_id = d.notice_id AND e.channel = d.channel AND e.rowid < d.rowid
+                                AND e.state NOT IN ('delivered', 'dead', 'cancelled'))
+              AND NOT EXISTS (SELECT 1 FROM channel_state c WHERE c.channel = d.channel AND c.paused = 1)
+            ORDER BY d.next_attempt_ms, d.rowid LIMIT \(limit)
+            """).map { try decode(Delivery.self, $0) }
+        return try due.map { d in
+            var claimed = d
+            claimed.state = .inFlight
+            claimed.leaseOwner = owner
+            claimed.leaseExpiresAt = leaseUntil
+            claimed.attempts += 1
+            claimed.updatedAt = now
+            try updateDelivery(claimed)
+            return claimed
+        }
+    }
+
     // MARK: audit
 
     func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry] {

@@ -208,9 +208,12 @@ public struct NoticeWorkflow: Sendable {
         }
     }
 
-    /// Cancels (records, never deletes) the deliveries of `v` that have not finished.
+    /// Cancels (records, never deletes) the waiting publish deliveries of `v`. One in flight is left
+    /// to finish: its worker sees the version is no longer current and cancels it instead of
+    /// retrying, and the later delivery on that channel waits for it (order per notice and channel).
     static func cancelUnfinished(of v: NoticeVersion, _ tx: any StoreWriter, at: Date, because reason: String) throws {
-        for var d in try tx.deliveries(DeliveryFilter(noticeID: v.id, version: v.version)) where !d.state.isFinal && d.purpose == .publish {
+        for var d in try tx.deliveries(DeliveryFilter(noticeID: v.id, version: v.version))
+        where (d.state == .pending || d.state == .retrying) && d.purpose == .publish {
             d.state = .cancelled
             d.updatedAt = at
             d.lastError = reason
