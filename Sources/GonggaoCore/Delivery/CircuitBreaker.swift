@@ -41,6 +41,11 @@ public struct CircuitBreaker: Sendable, Equatable {
         }
     }
 
+    /// Returns a half-open probe permit that was not used (nothing was due after all).
+    public mutating func releaseProbe() {
+        if case .halfOpen = state { probeInFlight = false }
+    }
+
     /// Records a finished send. Only channel-level failures count (retryable outcomes); a permanent
     /// rejection of one document says nothing about the channel's health.
     public mutating func record(success: Bool, now: Date) {

@@ -21,6 +21,11 @@ public struct RateLimiter: Sendable, Equatable {
         return granted
     }
 
+    /// Returns tokens taken but not used.
+    public mutating func giveBack(_ count: Int) {
+        tokens = min(burst, tokens + Double(max(0, count)))
+    }
+
     /// When at least one token will be available.
     public mutating func nextToken(now: Date) -> Date {
         refill(now)
