@@ -41,9 +41,14 @@ public struct ChannelRequest: Sendable {
     public var attempt: Int
     /// When the engine started the attempt (signing timestamps, PDF metadata use the approval time).
     public var now: Date
+    /// A stable number for the notice, unique in the store and never reused (SQLite `notices.seq`):
+    /// the sequence part of the county column's 索引号 `{orgCode}/{year}-{seq:5}`. nil when the
+    /// engine cannot supply one; a county-column publish then fails as rejected, loudly.
+    public var noticeSequence: Int?
 
     public init(delivery: Delivery, operation: ChannelOperation, notice: NoticeVersion, corrects: NoticeVersion?,
-                project: Project, publicURL: String, priorReceipt: DeliveryReceipt?, attempt: Int, now: Date) {
+                project: Project, publicURL: String, priorReceipt: DeliveryReceipt?, attempt: Int, now: Date,
+                noticeSequence: Int? = nil) {
         self.delivery = delivery
         self.operation = operation
         self.notice = notice
@@ -53,6 +58,7 @@ public struct ChannelRequest: Sendable {
         self.priorReceipt = priorReceipt
         self.attempt = attempt
         self.now = now
+        self.noticeSequence = noticeSequence
     }
 }
 

@@ -55,14 +55,3 @@ extension Duration {
         return Double(s) + Double(atto) / 1e18
     }
 }
-
-extension Duration: Codable {
-    public init(from decoder: Decoder) throws {
-        self = .milliseconds(Int64((try decoder.singleValueContainer().decode(Double.self) * 1000).rounded()))
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(seconds)
-    }
-}

@@ -26,3 +26,15 @@ public enum NoticeKind: String, Codable, CaseIterable, Sendable {
 
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
+
+extension NoticeKind {
+    /// The statutory minimum posting period as printed on the poster (Reg. 26, Law 47), if any.
+    public var postingPeriodLine: String? {
+        switch self {
+        case .preAnnouncement: "本公告张贴期限不少于十个工作日。"
+        case .surveyResults: "本公示期限不少于十个工作日。"
+        case .compensationPlan: "本公告期限不少于三十日。"
+        case .hearing, .registration, .expropriation, .decision: nil
+        }
+    }
+}

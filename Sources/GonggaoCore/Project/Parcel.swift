@@ -55,11 +55,32 @@ public struct SurveySummary: Codable, Equatable, Sendable {
     public var dwellings: Int
     public var attachments: String
     public var crops: String
+    /// The households the survey recorded on the parcel; nil or empty when none (collective land only).
+    public var households: [SurveyHousehold]?
 
-    public init(dwellings: Int, attachments: String, crops: String) {
+    public init(dwellings: Int, attachments: String, crops: String, households: [SurveyHousehold]? = nil) {
         self.dwellings = dwellings
         self.attachments = attachments
         self.crops = crops
+        self.households = households
+    }
+}
+
+/// One household of a parcel's survey: its head (a personal name) and what was recorded for it.
+///
+/// - Important: `name` is personal data. Officers see it in full; public pages mask it (王*春).
+public struct SurveyHousehold: Codable, Equatable, Sendable {
+    /// Head of household, e.g. 王永春.
+    public var name: String
+    /// Floor area of the household's dwelling in m², when it has one on the parcel.
+    public var dwellingAreaM2: Double?
+    /// What else was recorded for the household, e.g. 围墙 20 米，水井 1 口.
+    public var items: String?
+
+    public init(name: String, dwellingAreaM2: Double? = nil, items: String? = nil) {
+        self.name = name
+        self.dwellingAreaM2 = dwellingAreaM2
+        self.items = items
     }
 }
 

@@ -62,6 +62,9 @@ extension Parcel {
                       "\(field).villageCode", "'\(code)' is not a 12-digit village code")
         }
         v.require(survey.dwellings >= 0, "\(field).survey.dwellings", "must not be negative")
+        for (i, household) in (survey.households ?? []).enumerated() {
+            v.requireText(household.name, "\(field).survey.households[\(i)].name", max: 50)
+        }
         try v.check()
         for (i, line) in landUse.enumerated() {
             let f = "\(field).landUse[\(i)]"

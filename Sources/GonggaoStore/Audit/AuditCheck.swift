@@ -11,9 +11,15 @@ public struct AuditReport: Sendable, Equatable {
 
 /// Reads a store's whole audit chain in pages and verifies it (hashes, links, the head outside).
 public enum AuditCheck {
-    public static func verify(_ store: any NoticeStore, pageSize: Int = 1000) async throws -> AuditReport {
+    /// Verifies the chain and the recorded head.
+    ///
+    /// A writer records the new head just after its commit, so a check running beside writers (the
+    /// CLI beside the service) can see entries past the recorded head for a moment. Entries past the
+    /// head are reported only when the head has not caught up with them within `headWait`.
+    public static func verify(_ store: any NoticeStore, pageSize: Int = 1000,
+                              headWait: Duration = .seconds(1)) async throws -> AuditReport {
         let head = try store.auditHead.read()
-        return try await store.read { tx in
+        var report = try await store.read { tx in
             var verifier = AuditVerifier()
             var after: Int64 = 0
             while true {
@@ -26,5 +32,29 @@ public enum AuditCheck {
             verifier.finish(head: head, entryAtHead: atHead)
             return AuditReport(entries: verifier.count, last: verifier.lastEntry, recordedHead: head, problems: verifier.problems)
         }
+        guard let storeLast = report.last?.seq,
+              let i = report.problems.firstIndex(where: { p in
+                  switch p {
+                  case .aheadOfHead, .headMissing: true
+                  default: false
+                  }
+              }) else { return report }
+
+        // Wait for the writers of the entries past the head to record it.
+        let step = Duration.milliseconds(10)
+        var waited = Duration.zero
+        var later = try store.auditHead.read()
+        while (later?.seq ?? 0) < storeLast && waited < headWait {
+            try await Task.sleep(for: step)
+            waited += step
+            later = try store.auditHead.read()
+        }
+        guard let later, later.seq >= storeLast else { return report }
+        report.problems.remove(at: i)
+        report.recordedHead = later
+        if later.seq == storeLast && later.hash != report.last?.hash {
+            report.problems.append(.headMismatch(seq: later.seq))
+        }
+        return report
     }
 }

@@ -13,6 +13,7 @@ public final class MemoryStore: NoticeStore {
         var attempts: [String: [DeliveryAttempt]] = [:]
         var audit: [AuditEntry] = []
         var channels: [String: ChannelStatus] = [:]
+        var tokens: [APIToken] = []
     }
 
     private let state = Mutex(State())
@@ -172,6 +173,24 @@ final class MemoryTransaction: StoreWriter {
             claimed.append(d)
         }
         return claimed
+    }
+
+    func token(hash: String) throws -> APIToken? { state.tokens.first { $0.hash == hash } }
+
+    func tokens(user: String?) throws -> [APIToken] {
+        state.tokens.filter { user == nil || $0.user == user }.reversed()
+    }
+
+    func insertToken(_ token: APIToken) throws {
+        if state.tokens.contains(where: { $0.id == token.id || $0.hash == token.hash }) {
+            throw StoreError.conflict("token \(token.id) exists")
+        }
+        state.tokens.append(token)
+    }
+
+    func revokeToken(id: String, at: Date) throws {
+        guard let i = state.tokens.firstIndex(where: { $0.id == id }) else { throw StoreError.notFound("token \(id)") }
+        if state.tokens[i].revokedAt == nil { state.tokens[i].revokedAt = at }
     }
 
     func appendAudit(_ record: AuditRecord) throws -> AuditEntry {

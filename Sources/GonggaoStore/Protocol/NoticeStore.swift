@@ -48,6 +48,11 @@ public protocol StoreReader {
     func nextDueTime(channel: String) throws -> Date?
     /// Channels an operator paused or resumed (the others have always run).
     func channelStates() throws -> [ChannelStatus]
+
+    /// The token whose SHA-256 is `hash`, valid or not.
+    func token(hash: String) throws -> APIToken?
+    /// Tokens of `user` (all users when nil), newest first.
+    func tokens(user: String?) throws -> [APIToken]
 }
 
 /// Changes available inside a write transaction.
@@ -77,6 +82,11 @@ public protocol StoreWriter: StoreReader {
     func claimDue(channel: String, now: Date, owner: String, leaseUntil: Date, limit: Int) throws -> [Delivery]
     /// Pauses or resumes a channel (its deliveries wait, visibly; none is dropped).
     func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws
+
+    /// Stores a new token (its hash only).
+    func insertToken(_ token: APIToken) throws
+    /// Marks a token revoked; `StoreError.notFound` when there is no such token.
+    func revokeToken(id: String, at: Date) throws
 }
 
 /// An operator's pause of a channel.

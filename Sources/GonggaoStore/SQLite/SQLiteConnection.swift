@@ -33,13 +33,30 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
         // "the handler will sleep multiple times until at least ms milliseconds of sleeping have accumulated"
         sqlite3_busy_timeout(db, busyTimeoutMillis)
-        try execute("PRAGMA journal_mode=WAL")
+        try enableWAL(timeoutMillis: busyTimeoutMillis)
         // FULL: the WAL is synced at every commit, so an acknowledged approval survives power loss.
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
     }
 
     deinit { close() }
+
+    /// Switches the file to WAL (a no-op once it is). Switching needs an exclusive lock, and when
+    /// several connections open a new file at once SQLite answers SQLITE_BUSY without calling the
+    /// busy handler, or returns the old mode unchanged; so retry until the busy timeout is spent.
+    private func enableWAL(timeoutMillis: Int32) throws {
+        var waited: Int32 = 0
+        while true {
+            do {
+                if try rows("PRAGMA journal_mode=WAL").first?.text(0)?.lowercased() == "wal" { return }
+            } catch let e as SQLiteError where e.primaryCode == SQLITE_BUSY || e.primaryCode == SQLITE_LOCKED {
+                if waited >= timeoutMillis { throw e }
+            }
+            if waited >= timeoutMillis { throw SQLiteError(code: SQLITE_BUSY, message: "cannot switch \(path) to WAL mode") }
+            sqlite3_sleep(10)
+            waited += 10
+        }
+    }
 
     /// Closes the connection; idempotent.
     func close() {

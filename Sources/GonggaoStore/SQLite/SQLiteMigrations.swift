@@ -87,6 +87,17 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX deliveries_order ON deliveries(notice_id, channel)",
         ]),
+        (3, [
+            """
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY,
+                user_name TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE,
+                body TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX tokens_user ON tokens(user_name)",
+        ]),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

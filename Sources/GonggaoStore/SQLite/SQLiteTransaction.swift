@@ -184,6 +184,35 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
+    // MARK: tokens
+
+    func token(hash: String) throws -> APIToken? {
+        try db.rows("SELECT body FROM tokens WHERE hash = \(hash)").first.map { try decode(APIToken.self, $0) }
+    }
+
+    func tokens(user: String?) throws -> [APIToken] {
+        var sql: SQL = "SELECT body FROM tokens"
+        if let user { sql.append(" WHERE user_name = \(user)") }
+        sql.append(" ORDER BY rowid DESC")
+        return try db.rows(sql).map { try decode(APIToken.self, $0) }
+    }
+
+    func insertToken(_ token: APIToken) throws {
+        do {
+            try db.rows("INSERT INTO tokens (id, user_name, hash, body) VALUES (\(token.id), \(token.user), \(token.hash), \(try encode(token)))")
+        } catch let e as SQLiteError where e.isConstraintViolation {
+            throw StoreError.conflict("token \(token.id) exists")
+        }
+    }
+
+    func revokeToken(id: String, at: Date) throws {
+        guard var t = try db.rows("SELECT body FROM tokens WHERE id = \(id)").first.map({ try decode(APIToken.self, $0) }) else {
+            throw StoreError.notFound("token \(id)")
+        }
+        if t.revokedAt == nil { t.revokedAt = at }
+        try db.rows("UPDATE tokens SET body = \(try encode(t)) WHERE id = \(id)")
+    }
+
     // MARK: audit
 
     func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry] {

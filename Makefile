@@ -1,0 +1,66 @@
+# Gonggao — make deps | build | demo | test | clean
+# `make demo` and `make test` are the README's first two commands; .ci/run runs `make test`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# The Swift toolchain lives outside the default PATH on our machines.
+export PATH := /opt/swift/usr/bin:$(PATH)
+SWIFT ?= swift
+
+# Every Debian package the project needs (build, tests, later: posters, pushes, printing, verification).
+DEBIAN_PACKAGES := libssl-dev libsqlite3-dev pkg-config \
+	libcurl4-openssl-dev libqrencode-dev libpng-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk \
+	libmicrohttpd-dev libcups2-dev cups-ipp-utils zbar-tools poppler-utils qrencode avahi-daemon dbus
+
+# apt needs root: use sudo only when we are not root already.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEMO_CONFIG := Config/demo.json
+
+.PHONY: deps build release demo test clean
+
+## deps: install the Debian packages that are missing (apt-get update only when something is)
+deps:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "make deps: all $(words $(DEBIAN_PACKAGES)) Debian packages present"; \
+	fi
+
+## build: debug build of everything
+build: deps
+	$(SWIFT) build
+
+## release: optimised build of the gonggao command
+release: deps
+	$(SWIFT) build -c release --product gonggao
+
+## demo: fresh demo store; import the sample, draft, submit and approve the pre-announcement with two users
+demo: release
+	@bin="$$($(SWIFT) build -c release --show-bin-path)/gonggao"; \
+	gg() { echo "\$$ gonggao $$* --config $(DEMO_CONFIG)" >&2; "$$bin" "$$@" --config $(DEMO_CONFIG); }; \
+	rm -rf .demo; \
+	gg init; \
+	gg project import Config/samples/anji-meixi-2026-37.project.json --as zhang.wei; \
+	id="$$(gg notice draft Config/samples/anji-meixi-2026-37.pre-announcement.json --as zhang.wei)"; \
+	echo "$$id"; \
+	gg notice submit "$$id" --as zhang.wei; \
+	gg notice approve "$$id" --as li.na; \
+	gg notice show "$$id"; \
+	gg deliveries list --notice "$$id"; \
+	gg audit verify
+
+## test: unit, store and end-to-end CLI tests
+test: deps
+	$(SWIFT) test
+
+## clean: remove build output and the demo store (never var/, which holds real data)
+clean:
+	rm -rf .build .demo

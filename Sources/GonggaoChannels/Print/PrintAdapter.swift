@@ -1,0 +1,82 @@
+import Foundation
+import GonggaoCore
+
+/// A rendered poster, ready for a printer.
+public struct PrintDocument: Sendable {
+    public var pdf: [UInt8]
+    public var png: [UInt8]?
+    /// `A4` or `A3`.
+    public var paper: String
+    public var pages: Int
+
+    public init(pdf: [UInt8], png: [UInt8]?, paper: String, pages: Int) {
+        self.pdf = pdf
+        self.png = png
+        self.paper = paper
+        self.pages = pages
+    }
+}
+
+/// The `print` channel: renders the poster (a correction marked 更正, a withdrawal as 撤回公告),
+/// writes it to the spool folder and/or submits it to an IPP printer.
+public struct PrintAdapter: ChannelAdapter {
+    public let channel: String
+    public let timeout: Duration
+    let render: @Sendable (ChannelRequest) async throws -> PrintDocument
+    let spool: SpoolFolder?
+    let printer: (client: IPPClient, uri: String)?
+
+    public init(channel: String = "print", timeout: Duration = .seconds(60), spool: SpoolFolder?, printer: (IPPClient, String)?,
+                render: @escaping @Sendable (ChannelRequest) async throws -> PrintDocument) {
+        self.channel = channel
+        self.timeout = timeout
+        self.spool = spool
+        self.printer = printer.map { (client: $0.0, uri: $0.1) }
+        self.render = render
+    }
+
+    public func send(_ request: ChannelRequest) async -> ChannelOutcome {
+        let document: PrintDocument
+        do {
+            document = try await render(request)
+        } catch {
+            // A template or glyph error will not go away by itself: an operator must act.
+            return .rejected("rendering failed: \(error)")
+        }
+        let notice = request.notice
+        let suffix = request.operation == .withdraw ? "-withdrawal" : ""
+        let baseName = "\(notice.id)-v\(notice.version)\(suffix)"
+        var receipt = DeliveryReceipt()
+        var notes: [String] = []
+        if let spool {
+            do {
+                var files: [(ext: String, bytes: [UInt8])] = [("pdf", document.pdf)]
+                if let png = document.png { files.append(("png", png)) }
+                let manifest = SpoolFolder.Manifest(noticeID: notice.id, version: notice.version, kind: notice.content.kind.rawValue,
+                                                    operation: request.operation.rawValue, paper: document.paper,
+                                                    parcels: notice.content.parcels, files: [:])
+                let parcel = request.project.parcel(notice.content.parcels.first ?? "")
+                let path = try spool.write(county: parcel?.countyName ?? request.project.county.name,
+                                           township: parcel?.township ?? request.project.township,
+                                           baseName: baseName, files: files, manifest: manifest)
+                receipt.publicURL = "file://" + path
+                notes.append("spooled \(path)")
+            } catch {
+                return .retryable("spool write failed: \(error)")
+            }
+        }
+        if let printer {
+            switch await printer.client.print(document.pdf, jobName: baseName, printerURI: printer.uri, timeout: timeout) {
+            case .accepted(let job):
+                receipt.publicationID = "ipp-job-\(job)"
+                notes.append("IPP job \(job)")
+            case .retryable(let reason):
+                return .retryable("printer: \(reason)")
+            case .rejected(let reason):
+                return .rejected("printer: \(reason)")
+            }
+        }
+        receipt.excerpt = notes.joined(separator: "; ")
+        return .delivered(receipt, reason: "printed \(document.pages) page(s) on \(document.paper)")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GonggaoCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A print station's spool folder: `<root>/<county>/<township>/<notice>-v<version>.{pdf,png,json}`.
+///
+/// Every file is written to a temporary name in the same folder, synced, then renamed, so a station
+/// watching the folder never reads half a file; the manifest comes last and names the others with
+/// their SHA-256. Writing the same version again replaces the files with identical bytes.
+public struct SpoolFolder: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// One spooled poster's manifest.
+    public struct Manifest: Codable, Sendable, Equatable {
+        public var noticeID: String
+        public var version: Int
+        public var kind: String
+        public var operation: String
+        public var paper: String
+        public var parcels: [String]
+        public var files: [String: String]
+    }
+
+    /// Writes the files and the manifest; returns the manifest's path.
+    public func write(county: String, township: String, baseName: String, files: [(ext: String, bytes: [UInt8])],
+                      manifest: Manifest) throws -> String {
+        let folder = [root, Self.safeComponent(county), Self.safeComponent(township)].joined(separator: "/")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var m = manifest
+        for file in files {
+            let name = "\(baseName).\(file.ext)"
+            try Self.writeAtomically(file.bytes, to: "\(folder)/\(name)")
+            m.files[name] = GonggaoCrypto.hex(GonggaoCrypto.sha256(file.bytes))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let manifestPath = "\(folder)/\(baseName).json"
+        try Self.writeAtomically(Array(try encoder.encode(m)), to: manifestPath)
+        Self.syncDirectory(folder)
+        return manifestPath
+    }
+
+    /// Why a spool write failed (disk full, permissions): the path and the system's reason.
+    public struct WriteError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriteError(path: tmp, reason: String(cString: strerror(errno))) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(tmp)
+                throw WriteError(path: tmp, reason: reason)
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            unlink(tmp)
+            throw WriteError(path: tmp, reason: reason)
+        }
+        close(fd)
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw WriteError(path: path, reason: reason)
+        }
+    }
+
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// A folder name from a place name: no separators, no leading dot.
+    static func safeComponent(_ s: String) -> String {
+        let cleaned = s.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "\0", with: "")
+        return cleaned.isEmpty || cleaned.hasPrefix(".") ? "_" + cleaned : cleaned
+    }
+}

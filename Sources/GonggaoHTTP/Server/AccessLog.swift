@@ -1,0 +1,37 @@
+internal import CMicroHTTPD
+import Foundation
+import GonggaoCore
+
+/// One JSON line per finished exchange: request id, method, path, route, status, duration and
+/// bytes. Never headers (they carry `Authorization`, app keys and signatures) nor the query.
+enum AccessLog {
+    static func record(_ exchange: Exchange, code: MHD_RequestTerminationCode, level: Logger.Level?, logger: Logger) {
+        guard let level, level >= logger.minimum else { return }
+        let r = exchange.request
+        var fields: Logger.Metadata = [
+            "http.request_id": r.requestID,
+            "http.method": r.method.rawValue,
+            "http.path": r.path,
+            "http.status": "\(exchange.status)",
+            "http.duration_ms": String(format: "%.1f", (ContinuousClock.now - exchange.started).milliseconds),
+            "http.bytes_in": "\(exchange.bytesIn)",
+            "http.bytes_out": "\(exchange.bytesOut)",
+            "http.outcome": outcome(code),
+        ]
+        if let route = r.route { fields["http.route"] = route }
+        if let remote = r.remoteAddress { fields["http.remote"] = remote }
+        logger.log(level, "http request", fields)
+    }
+
+    static func outcome(_ code: MHD_RequestTerminationCode) -> String {
+        switch code {
+        case .REQUEST_TERMINATED_COMPLETED_OK: "completed"
+        case .REQUEST_TERMINATED_WITH_ERROR: "error"
+        case .REQUEST_TERMINATED_TIMEOUT_REACHED: "timeout"
+        case .REQUEST_TERMINATED_DAEMON_SHUTDOWN: "shutdown"
+        case .REQUEST_TERMINATED_READ_ERROR: "read-error"
+        case .REQUEST_TERMINATED_CLIENT_ABORT: "client-abort"
+        @unknown default: "unknown"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+
+/// Rendered posters by (version, content hash, state, type), bounded by total bytes (oldest out).
+final class PosterCache: Sendable {
+    private struct State {
+        var entries: [String: [UInt8]] = [:]
+        var order: [String] = []
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+    let maxBytes: Int
+
+    init(maxBytes: Int = 64 << 20) { self.maxBytes = maxBytes }
+
+    func get(_ key: String) -> [UInt8]? { state.withLock { $0.entries[key] } }
+
+    func put(_ key: String, _ value: [UInt8]) {
+        guard value.count <= maxBytes / 4 else { return }
+        state.withLock { s in
+            if let old = s.entries.updateValue(value, forKey: key) {
+                s.bytes -= old.count
+            } else {
+                s.order.append(key)
+            }
+            s.bytes += value.count
+            while s.bytes > maxBytes, !s.order.isEmpty {
+                let oldest = s.order.removeFirst()
+                s.bytes -= s.entries.removeValue(forKey: oldest)?.count ?? 0
+            }
+        }
+    }
+}
+
+/// Rendered parcel pages by key, valid while the store's audit log has not moved (every change a
+/// page shows — an approval, a withdrawal, a project import — appends an audit entry, also when
+/// made by another process on the same store).
+final class PageCache: Sendable {
+    struct Page: Sendable {
+        let auditSeq: Int64
+        let body: [UInt8]
+        let etag: String
+    }
+
+    private let pages = Mutex<[String: Page]>([:])
+    let maxPages: Int
+
+    init(maxPages: Int = 2_048) { self.maxPages = maxPages }
+
+    func get(_ key: String, auditSeq: Int64) -> Page? {
+        pages.withLock { p in
+            guard let page = p[key], page.auditSeq == auditSeq else { return nil }
+            return page
+        }
+    }
+
+    func put(_ key: String, _ page: Page) {
+        pages.withLock { p in
+            if p.count >= maxPages { p = p.filter { $0.value.auditSeq == page.auditSeq } }
+            if p.count >= maxPages { p.removeAll() }
+            p[key] = page
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GonggaoCore
+import GonggaoHTTP
+
+/// The Gonggao HTTP service: the officer API, the public parcel pages, posters, health, metrics and
+/// the OpenAPI document, as one `Router` for an `HTTPServer`.
+///
+/// ```swift
+/// let app = ServiceApp(environment)
+/// let server = HTTPServer(configuration: http, router: app.router(), logger: logger)
+/// try await server.run()
+/// ```
+///
+/// - Important: one `ServiceApp` per process: it owns the login throttle, the HTTP counters and
+///   the page and poster caches its router's handlers share.
+public final class ServiceApp: Sendable {
+    public let environment: ServiceEnvironment
+    let authenticator: Authenticator
+    let clients: ClientAddressResolver
+    let httpMetrics = HTTPMetrics()
+    let pageCache = PageCache()
+    let posterCache = PosterCache()
+    let storeMetrics = StoreMetricsCache()
+    /// `/openapi.json`, serialized once.
+    let openAPIBody: [UInt8]
+
+    public init(_ environment: ServiceEnvironment) {
+        self.environment = environment
+        self.openAPIBody = Array(OpenAPIDocument.json(publicBaseURL: environment.publicBaseURL).utf8)
+        self.clients = ClientAddressResolver(trustedProxies: environment.auth.trustedProxies)
+        self.authenticator = Authenticator(
+            store: environment.store, users: environment.users,
+            throttle: LoginThrottle(limit: environment.auth.failureLimit, window: environment.auth.failureWindow),
+            now: environment.now, logger: environment.logger)
+    }
+
+    /// Every route of the service, in the order the OpenAPI document lists them.
+    var endpoints: [Endpoint] {
+        projectEndpoints + noticeEndpoints + posterEndpoints + deliveryEndpoints + channelEndpoints + tokenEndpoints
+            + operationEndpoints + pageEndpoints
+    }
+
+    /// A router with every route; unknown paths answer a JSON 404 (counted in the metrics).
+    public func router() -> Router {
+        var router = Router()
+        for endpoint in endpoints {
+            router.add(endpoint.method, endpoint.pattern, bodyLimit: endpoint.bodyLimit) { [self] request in
+                await handle(endpoint, request)
+            }
+        }
+        router.notFound = { [httpMetrics] request in
+            httpMetrics.record(method: request.method.rawValue, route: "unmatched", status: 404, seconds: 0)
+            return .error(status: 404, code: "not-found", message: "no route for \(request.method) \(request.path)")
+        }
+        return router
+    }
+
+    /// Authenticates, authorises, runs the handler, maps its errors and counts the request.
+    func handle(_ endpoint: Endpoint, _ request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let client = clients.client(peer: request.remoteAddress, forwardedFor: request.headers.values("x-forwarded-for"))
+        var response: HTTPResponse
+        do {
+            var principal: Principal?
+            if endpoint.access != .everyone {
+                let p = try await authenticator.authenticate(request, client: client)
+                guard endpoint.access.permits(p.user) else {
+                    let roles = p.user.roles.map(\.rawValue).sorted().joined(separator: ", ")
+                    throw EarlyResponse(
+                        .error(
+                            status: 403, code: "forbidden",
+                            message: "user '\(p.user.name)' (\(roles)) may not \(endpoint.method) \(endpoint.pattern): it needs one of the roles \(endpoint.access.roleNames.joined(separator: ", "))"))
+                }
+                principal = p
+            }
+            response = try await endpoint.handler(Call(request: request, client: client, principal: principal))
+        } catch {
+            response = ErrorMapping.response(for: error, logger: environment.logger, request: request)
+        }
+        if endpoint.access != .everyone && !response.headers.contains("Cache-Control") {
+            response.headers.set("Cache-Control", "no-store")
+        }
+        let elapsed = ContinuousClock.now - started
+        httpMetrics.record(
+            method: request.method.rawValue, route: endpoint.pattern, status: response.status,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return response
+    }
+}

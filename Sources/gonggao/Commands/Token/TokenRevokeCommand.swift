@@ -1,0 +1,22 @@
+import GonggaoCore
+import GonggaoService
+import GonggaoStore
+
+extension CommandSpec {
+    /// `gonggao token revoke ID`.
+    static let tokenRevoke = CommandSpec(
+        path: ["token", "revoke"],
+        summary: "revoke an API token at once (idempotent)",
+        arguments: [ArgumentSpec(name: "ID", help: "the token's id (tok_…), from 'gonggao token list'")]
+    ) { inv, ctx in
+        let id = inv.argument("ID")
+        let token = try await ctx.withStore { store in
+            do {
+                return try await TokenIssuer.revoke(id: id, by: "cli", store: store, now: ctx.now())
+            } catch StoreError.notFound {
+                throw CommandFailure(.refused, "unknown token '\(id)' (see 'gonggao token list')")
+            }
+        }
+        ctx.output.line("revoked \(token.id) of \(token.user)")
+    }
+}

@@ -1,0 +1,50 @@
+import GonggaoCore
+
+/// Text forms of deliveries and their attempt logs.
+enum DeliveryText {
+    static func list(_ deliveries: [Delivery], showNotice: Bool = true) -> [String] {
+        guard !deliveries.isEmpty else { return ["no deliveries match"] }
+        var table = showNotice
+            ? Table("ID", "NOTICE", "CHANNEL", "PURPOSE", "STATE", "ATTEMPTS", "NEXT ATTEMPT")
+            : Table("ID", "CHANNEL", "PURPOSE", "STATE", "ATTEMPTS", "NEXT ATTEMPT")
+        for d in deliveries {
+            let next = d.state.isFinal ? "-" : ShanghaiTime.text(d.nextAttemptAt)
+            if showNotice {
+                table.add(d.id, "\(d.noticeID)/v\(d.version)", d.channel, d.purpose.rawValue, d.state.rawValue, "\(d.attempts)", next)
+            } else {
+                table.add(d.id, d.channel, d.purpose.rawValue, d.state.rawValue, "\(d.attempts)", next)
+            }
+        }
+        return table.lines
+    }
+
+    static func show(_ d: Delivery, attempts: [DeliveryAttempt]) -> [String] {
+        var lines = [
+            "delivery \(d.id)  \(d.state.rawValue)",
+            "  notice     \(d.noticeID)/v\(d.version)",
+            "  channel    \(d.channel)",
+            "  purpose    \(d.purpose.rawValue)",
+            "  attempts   \(d.attempts)",
+            "  created    \(ShanghaiTime.text(d.createdAt))",
+            "  updated    \(ShanghaiTime.text(d.updatedAt))",
+        ]
+        if !d.state.isFinal { lines.append("  next       \(ShanghaiTime.text(d.nextAttemptAt))") }
+        if let owner = d.leaseOwner, let until = d.leaseExpiresAt {
+            lines.append("  lease      \(owner) until \(ShanghaiTime.text(until))")
+        }
+        if let error = d.lastError { lines.append("  last error \(error)") }
+        if let r = d.receipt {
+            if let id = r.publicationID { lines.append("  receipt    \(id)") }
+            if let url = r.publicURL { lines.append("  public url \(url)") }
+        }
+        if attempts.isEmpty {
+            lines.append("  no attempts yet")
+        } else {
+            lines.append("  attempt log:")
+            for a in attempts {
+                lines.append("    #\(a.number)  \(ShanghaiTime.text(a.startedAt)) → \(ShanghaiTime.text(a.finishedAt))  \(a.outcome.rawValue)  \(a.detail)")
+            }
+        }
+        return lines
+    }
+}

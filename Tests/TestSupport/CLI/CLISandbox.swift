@@ -1,0 +1,100 @@
+import Foundation
+import GonggaoStore
+
+/// A private world for one end-to-end test: a temporary folder, a config naming a store inside it,
+/// a fixed clock, and a way to run the built `gonggao` against them. Never touches the repo's store.
+public struct CLISandbox: Sendable {
+    public let directory: URL
+    public let configPath: String
+    public let storePath: String
+    /// The value of `GONGGAO_CLOCK` every run gets.
+    public let clock: String
+
+    /// The users of every sandbox: two drafters, an approver, one with both roles (to test four-eyes), an admin.
+    public static let usersJSON = """
+        [
+          { "name": "zhang.wei", "displayName": "张伟", "roles": ["drafter"] },
+          { "name": "li.na", "displayName": "李娜", "roles": ["approver"] },
+          { "name": "wang.fang", "displayName": "王芳", "roles": ["drafter", "approver"] },
+          { "name": "admin", "roles": ["admin"] }
+        ]
+        """
+
+    /// The four channels of the sample, all enabled.
+    public static let channels = ["print", "provincial-portal", "county-column", "mobile-platform"]
+
+    /// Makes the folder and writes `config.json` (store `gonggao.sqlite` beside it, relative).
+    public init(clock: String = "2026-12-01T09:00:00+08:00", configJSON: String? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonggao-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        configPath = directory.appendingPathComponent("config.json").path
+        storePath = directory.appendingPathComponent("gonggao.sqlite").path
+        self.clock = clock
+        let channels = Self.channels.map { "{ \"name\": \"\($0)\", \"type\": \"\($0)\" }" }.joined(separator: ",\n    ")
+        let json = configJSON ?? """
+            {
+              "store": { "sqlite": "gonggao.sqlite" },
+              "publicBaseURL": "https://gonggao.example.gov.cn",
+              "users": \(Self.usersJSON),
+              "channels": [
+                \(channels)
+              ]
+            }
+            """
+        try Data(json.utf8).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    /// The environment of every run: ours, without a config override, with the fixed clock.
+    public var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "GONGGAO_CONFIG")
+        env["GONGGAO_CLOCK"] = clock
+        return env
+    }
+
+    /// Runs `gonggao ARGS --config <sandbox config>`.
+    public func run(_ arguments: [String], config: Bool = true) async throws -> ProcessResult {
+        try await ProcessRunner.run(GonggaoBinary.path, arguments + (config ? ["--config", configPath] : []),
+                                    environment: environment, directory: directory, scratch: directory)
+    }
+
+    /// Runs a command that must succeed and returns its trimmed stdout.
+    public func ok(_ arguments: [String]) async throws -> String {
+        let result = try await run(arguments)
+        guard result.status == 0 else { throw SandboxFailure(command: arguments, result: result) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Writes `text` to a file in the sandbox and returns its path.
+    public func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Writes a JSON object to a file in the sandbox and returns its path.
+    public func writeJSON(_ name: String, _ object: Any) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(to: url)
+        return url.path
+    }
+
+    /// The audit head file the store keeps beside itself.
+    public var auditHeadPath: String { AuditHeadFile(besideStore: storePath).path }
+
+    /// A logical dump of everything in the sandbox's store, read through `SQLiteStore`.
+    public func dump() async throws -> String {
+        try await StoreDump.text(sqlitePath: storePath)
+    }
+
+    public func cleanup() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A command that should have succeeded did not.
+public struct SandboxFailure: Error, CustomStringConvertible {
+    public var command: [String]
+    public var result: ProcessResult
+    public var description: String { "gonggao \(command.joined(separator: " ")) failed: \(result)" }
+}
