@@ -42,19 +42,26 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product gonggao
 
-## demo: fresh demo store; import the sample, draft, submit and approve the pre-announcement with two users
+## demo: fresh demo store; sandbox portals on loopback; import the sample, draft, submit and approve the
+## pre-announcement with two users; deliver to all four channels; print the receipts and the posters
 demo: release
 	@bin="$$($(SWIFT) build -c release --show-bin-path)/gonggao"; \
 	gg() { echo "\$$ gonggao $$* --config $(DEMO_CONFIG)" >&2; "$$bin" "$$@" --config $(DEMO_CONFIG); }; \
-	rm -rf .demo; \
+	rm -rf .demo; mkdir -p .demo; \
 	gg init; \
+	"$$bin" sandbox --config $(DEMO_CONFIG) > .demo/sandbox.out 2> .demo/sandbox.log & sandbox=$$!; \
+	trap 'kill $$sandbox 2>/dev/null; wait $$sandbox 2>/dev/null || true' EXIT; \
+	for i in $$(seq 1 100); do grep -q "sandbox portals on" .demo/sandbox.out 2>/dev/null && break; sleep 0.1; done; \
+	cat .demo/sandbox.out; \
 	gg project import Config/samples/anji-meixi-2026-37.project.json --as zhang.wei; \
 	id="$$(gg notice draft Config/samples/anji-meixi-2026-37.pre-announcement.json --as zhang.wei)"; \
 	echo "$$id"; \
 	gg notice submit "$$id" --as zhang.wei; \
 	gg notice approve "$$id" --as li.na; \
+	gg worker --until-idle 2> .demo/worker.log; \
 	gg notice show "$$id"; \
 	gg deliveries list --notice "$$id"; \
+	echo "posters in the spool folder:"; find .demo/spool -type f | sort; \
 	gg audit verify
 
 ## test: unit, store and end-to-end CLI tests

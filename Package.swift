@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "GonggaoHTTP", dependencies: ["GonggaoCore", "CMicroHTTPD"]),
         .target(name: "GonggaoSandbox", dependencies: ["GonggaoHTTP", "GonggaoCore"], exclude: ["CONTRACT.md"]),
         .target(name: "GonggaoService", dependencies: ["GonggaoCore", "GonggaoCrypto", "GonggaoStore", "GonggaoDelivery", "GonggaoHTTP"]),
-        .executableTarget(name: "gonggao", dependencies: ["GonggaoCore", "GonggaoStore", "GonggaoCrypto", "GonggaoService"]),
+        .executableTarget(name: "gonggao", dependencies: [
+            "GonggaoCore", "GonggaoStore", "GonggaoCrypto", "GonggaoService", "GonggaoChannels", "GonggaoDelivery",
+            "GonggaoPoster", "GonggaoSandbox", "GonggaoHTTP",
+        ]),
 
         .target(name: "TestSupport", dependencies: ["GonggaoCore", "GonggaoStore"], path: "Tests/TestSupport"),
         .testTarget(name: "GonggaoCoreTests", dependencies: ["GonggaoCore", "GonggaoCrypto", "TestSupport"]),

@@ -67,7 +67,7 @@ import TestSupport
                   json: config(channels: #"[{"name": "print", "type": "print"}, {"name": "print", "type": "print"}]"#),
                   mentions: ["channels[1].name", "duplicate channel name 'print'"]),
         BadConfig(name: "bad channel URL",
-                  json: config(channels: #"[{"name": "p", "type": "print"}, {"name": "q", "type": "county-column"}, {"name": "r", "type": "mobile-platform", "url": "not a url"}]"#),
+                  json: config(channels: #"[{"name": "p", "type": "print"}, {"name": "q", "type": "print"}, {"name": "r", "type": "mobile-platform", "url": "not a url"}]"#),
                   mentions: ["channels[2].url"]),
         BadConfig(name: "unknown channel type", json: config(channels: #"[{"name": "p", "type": "fax"}]"#),
                   mentions: ["channels[0].type", "unknown channel type 'fax'"]),

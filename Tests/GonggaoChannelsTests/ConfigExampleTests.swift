@@ -5,7 +5,7 @@ import Testing
 
 @testable import GonggaoChannels
 
-/// The example channel blocks in `Config/channels/` decode, validate and — for the sandbox one —
+/// The channel blocks of `Config/production.example.json` and `Config/demo.json` decode, validate and — for the sandbox one —
 /// deliver to the sandbox with the demo credentials read from `Config/sandbox-secrets/`.
 @Suite(.serialized) struct ConfigExampleTests {
     struct File: Decodable { var channels: [ChannelConfig] }
@@ -14,7 +14,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Config")
 
     private func load(_ name: String) throws -> [ChannelConfig] {
-        let path = Self.configFolder.appendingPathComponent("channels/\(name)")
+        let path = Self.configFolder.appendingPathComponent(name)
         let data = try Data(contentsOf: path)
         return try JSONInput.decode(File.self, from: data, source: path.path).channels
             .map { $0.resolvingPaths(against: Self.configFolder) }
@@ -25,14 +25,14 @@ import Testing
         #expect(channels.count == 4)
         for channel in channels {
             try channel.validate(path: channel.keyPath)
-            if let url = channel.url { #expect(url.hasPrefix("https://")) }
+            if let url = channel.url, channel.type != ChannelKind.print { #expect(url.hasPrefix("https://")) }
         }
         #expect(channels[1].signing?.secrets.count == 2)
     }
 
     @Test func sandboxExampleDeliversWithTheDemoCredentials() async throws {
         let harness = try SandboxHarness()
-        let channels = try load("sandbox.json")
+        let channels = try load("demo.json")
         let portals: [String: SandboxPortal] = [
             "provincial-portal": .provincial, "county-column": .county, "mobile-platform": .mobile,
         ]

@@ -10,7 +10,7 @@ import TestSupport
 struct PosterPrintingTests {
     func printing() throws -> PosterPrinting {
         let path = GonggaoBinary.repositoryRoot.appendingPathComponent("Templates/posters/a4.json").path
-        return try PosterPrinting(template: try PosterTemplate.load(path: path), publicBaseURL: "https://gg.example/p")
+        return try PosterPrinting(template: try PosterTemplate.load(path: path), publicBaseURL: "https://gg.example")
     }
 
     func request(version: Int = 1, operation: ChannelOperation = .create) -> ChannelRequest {

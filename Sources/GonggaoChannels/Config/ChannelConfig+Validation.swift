@@ -27,6 +27,7 @@ extension ChannelConfig {
         copy.credential = credential?.resolved(against: directory)
         copy.templates?.publish = resolve(templates?.publish)
         copy.templates?.withdraw = resolve(templates?.withdraw)
+        copy.spool = resolve(spool)
         return copy
     }
 
@@ -82,6 +83,14 @@ extension ChannelConfig {
                 if let path, path.isEmpty { return (["tls", key], "is empty") }
             }
         }
+        if type == ChannelKind.print {
+            if let spool, spool.trimmingCharacters(in: .whitespaces).isEmpty { return (["spool"], "is empty") }
+            if let url, !url.lowercased().hasPrefix("ipp") {
+                return (["url"], "'\(url)' is not a printer: a print channel's url is an ipp:// or ipps:// printer URI")
+            }
+            return nil
+        }
+        if spool != nil { return (["spool"], "is only used by a print channel") }
         guard ChannelKind.portalKinds.contains(type) else { return nil }
         return portalProblem()
     }

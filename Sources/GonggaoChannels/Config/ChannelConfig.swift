@@ -40,6 +40,9 @@ public struct ChannelConfig: Sendable, Equatable {
     public var county: CountySettings?
     /// `mobile-platform` only: card limits.
     public var mobile: MobileSettings?
+    /// `print` only: the spool folder print stations watch (`<spool>/<county>/<township>/…`).
+    /// Without `spool` and `url` the posters go to `spool/` beside the store.
+    public var spool: String?
 
     /// Where this entry sits in the config file (`channels[1]`), for the factory's errors; set by
     /// decoding, else `channel '<name>'`.
@@ -56,7 +59,7 @@ public struct ChannelConfig: Sendable, Equatable {
         connectTimeoutSeconds: Double? = nil, maxResponseBytes: Int? = nil, tls: TLSSettings? = nil,
         proxy: String? = nil,
         signing: SigningSettings? = nil, credential: SecretReference? = nil, templates: TemplateSettings? = nil,
-        county: CountySettings? = nil, mobile: MobileSettings? = nil
+        county: CountySettings? = nil, mobile: MobileSettings? = nil, spool: String? = nil
     ) {
         self.name = name
         self.type = type
@@ -72,6 +75,7 @@ public struct ChannelConfig: Sendable, Equatable {
         self.templates = templates
         self.county = county
         self.mobile = mobile
+        self.spool = spool
         self.keyPath = "channel '\(name)'"
     }
 
@@ -207,7 +211,7 @@ extension ChannelConfig: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, type, enabled, url, timeoutSeconds, connectTimeoutSeconds, maxResponseBytes, tls, proxy, signing,
             credential,
-            templates, county, mobile
+            templates, county, mobile, spool
     }
 
     public init(from decoder: any Decoder) throws {
@@ -227,6 +231,7 @@ extension ChannelConfig: Decodable {
         templates = try c.decodeIfPresent(TemplateSettings.self, forKey: .templates)
         county = try c.decodeIfPresent(CountySettings.self, forKey: .county)
         mobile = try c.decodeIfPresent(MobileSettings.self, forKey: .mobile)
+        spool = try c.decodeIfPresent(String.self, forKey: .spool)
         keyPath = decoder.codingPath.isEmpty ? "channel '\(name)'" : keyPathText(decoder.codingPath)
         if let problem = firstProblem() {
             throw decoder.channelConfigProblem(at: problem.keys.map(ChannelConfigKey.init), problem.message)

@@ -51,7 +51,8 @@ public struct SpoolFolder: Sendable {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// Writes `bytes` to `path` through a temporary file, fsync and rename: a reader sees the old file or the whole new one.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(path: tmp, reason: String(cString: strerror(errno))) }

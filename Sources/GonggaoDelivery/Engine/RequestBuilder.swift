@@ -35,7 +35,7 @@ enum RequestBuilder {
         let corrects = d.version > 1 ? try tx.noticeVersion(d.noticeID, version: d.version - 1) : nil
         return .success(ChannelRequest(delivery: d, operation: operation, notice: notice, corrects: corrects, project: project,
                                        publicURL: publicURL(project, notice.content), priorReceipt: prior,
-                                       attempt: d.attempts, now: now))
+                                       attempt: d.attempts, now: now, noticeSequence: try tx.noticeSequence(d.noticeID)))
     }
 
     struct SkipReason: Error, Sendable {

@@ -56,11 +56,11 @@ public struct PosterInput: Sendable {
             allowMissingGlyphs: allowMissingGlyphs)
     }
 
-    /// The QR link: the public base URL plus the parcel key (a one-parcel notice) or the project key.
-    /// A `/` is inserted between them when `base` does not end with one.
+    /// The QR link, the public parcel page: `<base>/p/<key>`, the key being the parcel's (a
+    /// one-parcel notice) or the project's (several parcels).
     public static func parcelPageURL(base: String, content: NoticeContent) -> String {
         let key = content.parcels.count == 1 ? content.parcels[0] : content.project
-        return base.hasSuffix("/") ? base + key : base + "/" + key
+        return (base.hasSuffix("/") ? base : base + "/") + "p/" + key
     }
 }
 

@@ -65,6 +65,9 @@ final class MemoryTransaction: StoreWriter {
     func noticeVersion(_ id: String, version: Int) throws -> NoticeVersion? {
         state.notices[id]?.first { $0.version == version }
     }
+    func noticeSequence(_ id: String) throws -> Int? {
+        state.noticeOrder.firstIndex(of: id).map { $0 + 1 }
+    }
     func notices(_ filter: NoticeFilter) throws -> [NoticeVersion] {
         let latest = state.noticeOrder.reversed().compactMap { state.notices[$0]?.last }
         return Array(latest.filter { v in

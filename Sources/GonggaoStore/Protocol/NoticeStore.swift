@@ -29,6 +29,9 @@ public protocol StoreReader {
     /// Every version of notice `id`, oldest first; empty when the notice does not exist.
     func noticeVersions(_ id: String) throws -> [NoticeVersion]
     func noticeVersion(_ id: String, version: Int) throws -> NoticeVersion?
+    /// The notice's number in this store: given once when it is first drafted, never reused
+    /// (the county column's 索引号 sequence); nil when the notice does not exist.
+    func noticeSequence(_ id: String) throws -> Int?
     /// The latest version of each notice matching `filter`, newest notice first.
     func notices(_ filter: NoticeFilter) throws -> [NoticeVersion]
 

@@ -51,6 +51,10 @@ final class SQLiteTransaction: StoreWriter {
             .map { try decode(NoticeVersion.self, $0) }
     }
 
+    func noticeSequence(_ id: String) throws -> Int? {
+        try db.rows("SELECT seq FROM notices WHERE notice_id = \(id)").first?.int(0).map(Int.init)
+    }
+
     func notices(_ filter: NoticeFilter) throws -> [NoticeVersion] {
         var sql: SQL = """
             SELECT v.body FROM notices n JOIN notice_versions v

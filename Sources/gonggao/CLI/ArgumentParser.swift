@@ -21,7 +21,9 @@ enum ArgumentParser {
                 inline = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             }
-            guard token.hasPrefix("--") || token == "-h", let spec = command.allOptions.first(where: { $0.name == name }) else {
+            // `--name`, or `-x` for a one-letter option (`qr URL -o FILE`).
+            let dashes = token.hasPrefix("--") ? 2 : 1
+            guard dashes == 2 || token == "-h" || name.count == 1, let spec = command.allOptions.first(where: { $0.name == name }) else {
                 throw UsageError("unknown option '\(token)' for 'gonggao \(command.name)' (see 'gonggao \(command.name) --help')")
             }
             if spec.isFlag {

@@ -1,5 +1,6 @@
 import Foundation
 import GonggaoCore
+import GonggaoDelivery
 import GonggaoStore
 
 /// A mistake on the command line (exit 2).
@@ -36,6 +37,7 @@ enum ErrorReport {
         case let e as ValidationError: (.refused, e.description)
         case let e as JSONInput.Failure: (.refused, e.description)
         case let e as WorkflowError: (.refused, e.description)
+        case let e as DeliveryDesk.Refusal: (.refused, e.description)
         case let e as StoreError: classify(e)
         default: (.failure, String(describing: error))
         }

@@ -13,7 +13,8 @@ enum CommandLineTool {
                 try ArgumentParser.checkRequired(invocation)
                 let (path, origin) = ConfigLoader.locate(flag: configFlag, environment: environment)
                 let config = try ConfigLoader.load(path: path, origin: origin)
-                let context = Context(config: config, now: try WallClock.from(environment: environment), output: output)
+                let context = Context(config: config, now: try WallClock.from(environment: environment), output: output,
+                                      environment: environment)
                 try await invocation.command.run(invocation, context)
                 return .success
             }

@@ -14,6 +14,9 @@ struct OptionSpec: Sendable {
 
     var isFlag: Bool { value == nil }
 
+    /// `--name`, or `-x` for a one-letter option.
+    var spelling: String { name.count == 1 ? "-\(name)" : "--\(name)" }
+
     /// `--config FILE`, accepted by every command.
     static let config = OptionSpec(name: "config", value: "FILE",
                                    help: "config file (default: $GONGGAO_CONFIG, else Config/gonggao.json)")
@@ -42,7 +45,7 @@ struct CommandSpec: Sendable {
         var parts = ["gonggao", name]
         for a in arguments { parts.append(a.optional ? "[\(a.name)]" : a.name) }
         for o in options {
-            let text = o.isFlag ? "--\(o.name)" : "--\(o.name) \(o.value!)"
+            let text = o.isFlag ? o.spelling : "\(o.spelling) \(o.value!)"
             parts.append(o.required ? text : "[\(text)]")
         }
         return parts.joined(separator: " ")
@@ -56,7 +59,7 @@ struct CommandSpec: Sendable {
         }
         lines += ["", "options:"]
         lines += allOptions.map { o in
-            "  " + pad(o.isFlag ? "--\(o.name)" : "--\(o.name) \(o.value!)", 20) + o.help
+            "  " + pad(o.isFlag ? o.spelling : "\(o.spelling) \(o.value!)", 20) + o.help
         }
         if let discussion { lines += ["", discussion] }
         return lines.joined(separator: "\n")

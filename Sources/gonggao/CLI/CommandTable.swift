@@ -5,7 +5,10 @@ enum CommandTable {
         .projectImport, .projectList, .projectShow,
         .noticeDraft, .noticeEdit, .noticeSubmit, .noticeApprove, .noticeReject, .noticeCorrect,
         .noticeWithdraw, .noticeShow, .noticeList,
-        .deliveriesList, .deliveriesShow,
+        .deliveriesList, .deliveriesShow, .deliveriesRetry, .deliveriesReplay,
+        .channelList, .channelPause, .channelResume,
+        .worker, .sandbox,
+        .posterRender, .posterBatch, .qr,
         .auditVerify, .auditHead,
         .tokenCreate, .tokenList, .tokenRevoke,
     ]
@@ -13,7 +16,9 @@ enum CommandTable {
     static let groups: [String: String] = [
         "project": "import and inspect expropriation projects and their parcels",
         "notice": "draft, submit, approve, correct and withdraw notices",
-        "deliveries": "inspect the deliveries queued for each channel",
+        "deliveries": "inspect, retry and replay the deliveries queued for each channel",
+        "channel": "list, pause and resume the publication channels",
+        "poster": "render printable posters (PDF, PNG) with the parcel page's QR code",
         "audit": "check the audit log's hash chain against its recorded head",
         "token": "create, list and revoke the API tokens of the HTTP service",
     ]

@@ -7,6 +7,15 @@ struct Context: Sendable {
     let config: Config
     let now: @Sendable () -> Date
     let output: Output
+    /// The process environment (secrets named in config are read from it).
+    var environment: [String: String] = [:]
+
+    /// Long-running commands log JSON lines to stderr (`GONGGAO_LOG_LEVEL`: debug, info, notice,
+    /// warning, error; default info).
+    func logger(_ label: String) -> Logger {
+        let level = environment["GONGGAO_LOG_LEVEL"].flatMap { name in Logger.Level.allCases.first { $0.name == name } } ?? .info
+        return Logger.standardError(label: label, minimum: level)
+    }
 
     /// The SQLite file the config names.
     var storePath: String {

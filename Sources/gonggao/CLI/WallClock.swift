@@ -13,6 +13,19 @@ enum WallClock {
         return { instant }
     }
 
+    /// For long-running commands (worker, serve): a clock that runs. With `GONGGAO_CLOCK` it starts
+    /// at that instant and advances with the real time elapsed, so retries and leases still expire.
+    static func running(environment: [String: String]) throws(ConfigError) -> @Sendable () -> Date {
+        let fixed = try from(environment: environment)
+        guard environment[environmentVariable].map({ !$0.isEmpty }) == true else { return fixed }
+        let start = fixed()
+        let began = ContinuousClock.now
+        return {
+            let elapsed = ContinuousClock.now - began
+            return start.addingTimeInterval(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+    }
+
     /// Parses an ISO 8601 instant with an offset or `Z`, with or without fractional seconds.
     static func parse(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()

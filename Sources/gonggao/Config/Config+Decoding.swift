@@ -1,13 +1,17 @@
 import Foundation
+import GonggaoChannels
 import GonggaoCore
 
 /// Strict decoding of the config file: unknown keys, unknown roles and channel types, duplicate
 /// names and bad URLs are refused with the key path that holds them.
 extension Config: Decodable {
-    enum Keys: String, CodingKey, CaseIterable { case store, publicBaseURL, users, channels }
+    enum Keys: String, CodingKey, CaseIterable {
+        case store, publicBaseURL, users, channels, templates, poster, delivery, http
+    }
 
     init(from decoder: any Decoder) throws {
-        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
+        // `_comment` lets a shipped config explain itself; every other unknown key is refused.
+        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue) + ["_comment"])
         let c = try decoder.container(keyedBy: Keys.self)
         file = ""
         store = try c.decode(StoreConfig.self, forKey: .store)
@@ -20,6 +24,11 @@ extension Config: Decodable {
         channels = try c.decode([ChannelConfig].self, forKey: .channels)
         try Self.refuseDuplicates(users.map(\.name), list: Keys.users, decoder, what: "user")
         try Self.refuseDuplicates(channels.map(\.name), list: Keys.channels, decoder, what: "channel")
+        templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? "../Templates"
+        if templates.isEmpty { throw decoder.configProblem(at: [Keys.templates], "is empty") }
+        poster = try c.decodeIfPresent(PosterSettings.self, forKey: .poster) ?? PosterSettings()
+        delivery = try c.decodeIfPresent(DeliverySettings.self, forKey: .delivery) ?? DeliverySettings()
+        http = try c.decodeIfPresent(HTTPSettings.self, forKey: .http) ?? HTTPSettings()
     }
 
     private static func refuseDuplicates(_ names: [String], list: Keys, _ decoder: any Decoder, what: String) throws {
@@ -84,34 +93,6 @@ struct UserEntry: Decodable {
     }
 }
 
-extension ChannelConfig: Decodable {
-    enum Keys: String, CodingKey, CaseIterable { case name, type, enabled, url }
-
-    init(from decoder: any Decoder) throws {
-        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: Keys.self)
-        name = try c.decode(String.self, forKey: .name)
-        do {
-            try Project.validateKey(name, field: "name")
-        } catch {
-            throw decoder.configProblem(at: [Keys.name], "'\(name)' is not a channel name (ASCII letters, digits and inner hyphens, at most \(Project.maxKeyLength))")
-        }
-        let typeName = try c.decode(String.self, forKey: .type)
-        guard let type = ChannelType(rawValue: typeName) else {
-            throw decoder.configProblem(at: [Keys.type], "unknown channel type '\(typeName)' (expected one of: \(ChannelType.names))")
-        }
-        self.type = type
-        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
-        url = try c.decodeIfPresent(String.self, forKey: .url)
-        if let url {
-            let schemes = type == .print ? ["http", "https", "ipp", "ipps"] : ["http", "https"]
-            if let problem = URLCheck.problem(url, schemes: schemes) {
-                throw decoder.configProblem(at: [Keys.url], problem)
-            }
-        }
-    }
-}
-
 /// Checks that a config value is an absolute URL with one of the allowed schemes and a host.
 enum URLCheck {
     static func problem(_ text: String, schemes: [String]) -> String? {
@@ -124,5 +105,79 @@ enum URLCheck {
         guard let host = parts.host, !host.isEmpty else { return "'\(text)' has no host" }
         if parts.query != nil || parts.fragment != nil { return "'\(text)' must not carry a query or fragment" }
         return nil
+    }
+}
+
+extension PosterSettings: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case paper, dpi, seal }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: Keys.self)
+        paper = try c.decodeIfPresent(String.self, forKey: .paper) ?? "A4"
+        guard ["A4", "A3"].contains(paper) else { throw decoder.configProblem(at: [Keys.paper], "'\(paper)' is not A4 or A3") }
+        dpi = try c.decodeIfPresent(Int.self, forKey: .dpi) ?? 150
+        guard (72...600).contains(dpi) else { throw decoder.configProblem(at: [Keys.dpi], "must be 72…600, not \(dpi)") }
+        seal = try c.decodeIfPresent(String.self, forKey: .seal)
+    }
+}
+
+extension DeliverySettings: Decodable {
+    enum Keys: String, CodingKey, CaseIterable {
+        case concurrency, ratePerSecond, breakerThreshold, breakerCooldownSeconds, pollMilliseconds, graceSeconds
+        case retryScheduleSeconds, retryJitter
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: Keys.self)
+        func number<T: Decodable & Comparable>(_ key: Keys, _ fallback: T, _ range: ClosedRange<T>) throws -> T {
+            let value = try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+            guard range.contains(value) else {
+                throw decoder.configProblem(at: [key], "must be \(range.lowerBound)…\(range.upperBound), not \(value)")
+            }
+            return value
+        }
+        concurrency = try number(.concurrency, 4, 1...256)
+        ratePerSecond = try number(.ratePerSecond, 50.0, 0.01...100_000)
+        breakerThreshold = try number(.breakerThreshold, 5, 1...1000)
+        breakerCooldownSeconds = try number(.breakerCooldownSeconds, 10.0, 0.01...3600)
+        pollMilliseconds = try number(.pollMilliseconds, 100, 5...60_000)
+        graceSeconds = try number(.graceSeconds, 30.0, 0...3600)
+        retryJitter = try number(.retryJitter, 0.2, 0...0.9)
+        retryScheduleSeconds = try c.decodeIfPresent([Double].self, forKey: .retryScheduleSeconds)
+        if let schedule = retryScheduleSeconds {
+            for (i, delay) in schedule.enumerated() where !(0...604_800).contains(delay) {
+                throw decoder.configProblem(at: [Keys.retryScheduleSeconds, ConfigKey(index: i)], "must be 0…604800 seconds, not \(delay)")
+            }
+        }
+    }
+
+    /// The retry policy every lane uses.
+    var retryPolicy: RetryPolicy {
+        guard let schedule = retryScheduleSeconds else {
+            var standard = RetryPolicy.standard
+            standard.jitter = retryJitter
+            return standard
+        }
+        return RetryPolicy(delays: schedule.map { .milliseconds(Int64($0 * 1000)) }, jitter: retryJitter)
+    }
+}
+
+extension HTTPSettings: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case host, port, connectionLimit, trustedProxies, trustLocalOperators }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: Keys.self)
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 8080
+        guard (0...65535).contains(port) else { throw decoder.configProblem(at: [Keys.port], "must be 0…65535, not \(port)") }
+        connectionLimit = try c.decodeIfPresent(Int.self, forKey: .connectionLimit) ?? 256
+        guard (1...100_000).contains(connectionLimit) else {
+            throw decoder.configProblem(at: [Keys.connectionLimit], "must be 1…100000, not \(connectionLimit)")
+        }
+        trustedProxies = try c.decodeIfPresent([String].self, forKey: .trustedProxies) ?? []
+        trustLocalOperators = try c.decodeIfPresent(Bool.self, forKey: .trustLocalOperators) ?? false
     }
 }

@@ -1,10 +1,12 @@
+import Foundation
+import GonggaoChannels
 import GonggaoCore
 
 /// The configuration of one Gonggao installation: read once in `main`, validated, passed down.
 ///
 /// The file is JSON (`Config/gonggao.json` by default). Every key is documented in the README;
-/// relative paths are read from the config file's directory. Secrets never live here: a later key
-/// that needs one names an environment variable or a file instead.
+/// relative paths are read from the config file's directory. Secrets never live here: keys that
+/// need one name an environment variable or a file instead.
 struct Config: Sendable {
     /// Where the config was read from, as given (for messages).
     var file: String
@@ -13,7 +15,13 @@ struct Config: Sendable {
     /// The base of public links (parcel pages, QR codes), e.g. `https://gonggao.anji.gov.cn`.
     var publicBaseURL: String
     var users: [User]
+    /// Each channel's adapter settings (relative paths resolved against the config's folder).
     var channels: [ChannelConfig]
+    /// The folder holding `posters/`, `channels/` and `pages/`. Default `../Templates` beside the config.
+    var templates: String
+    var poster: PosterSettings
+    var delivery: DeliverySettings
+    var http: HTTPSettings
 
     /// The users as the workflow looks them up.
     var userDirectory: UserDirectory { UserDirectory(users) }
@@ -22,5 +30,52 @@ struct Config: Sendable {
     var deliveryChannels: [String] { channels.filter(\.enabled).map(\.name) }
 
     /// Enabled channels that can take a notice down again (a paper poster cannot be withdrawn).
-    var withdrawChannels: [String] { channels.filter { $0.enabled && $0.type != .print }.map(\.name) }
+    var withdrawChannels: [String] { channels.filter { $0.enabled && $0.type != ChannelKind.print }.map(\.name) }
+
+    /// The folder of the SQLite store (the default spool folder and logs live beside it).
+    var storeFolder: String { (store.location as NSString).deletingLastPathComponent }
+}
+
+/// `poster`: how posters are rendered for printing and downloads.
+struct PosterSettings: Sendable, Equatable {
+    /// `A4` or `A3` (a template in `<templates>/posters/`). Default A4.
+    var paper: String = "A4"
+    /// PNG resolution. Default 150 (preview); 300 for print shops.
+    var dpi: Int = 150
+    /// A PNG of the issuer's seal, printed over the date; nil leaves the space for a hand stamp.
+    var seal: String?
+}
+
+/// `delivery`: the workers' limits, the same for every channel lane.
+struct DeliverySettings: Sendable, Equatable {
+    /// Sends in flight at once per channel. Default 4.
+    var concurrency: Int = 4
+    /// Sends started per second per channel, on average. Default 50.
+    var ratePerSecond: Double = 50
+    /// Consecutive failures that open a channel's circuit. Default 5.
+    var breakerThreshold: Int = 5
+    /// How long an open circuit waits before one probe. Default 10 s.
+    var breakerCooldownSeconds: Double = 10
+    /// How often workers look for work other processes queued. Default 100 ms.
+    var pollMilliseconds: Int = 100
+    /// On SIGTERM, how long in-flight sends may take to finish. Default 30 s.
+    var graceSeconds: Double = 30
+    /// The retry schedule in seconds after each failed attempt (then dead-letter); default
+    /// immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+    var retryScheduleSeconds: [Double]?
+    /// ± jitter on each retry delay, as a fraction. Default 0.2.
+    var retryJitter: Double = 0.2
+}
+
+/// `http`: the service (`gonggao serve`).
+struct HTTPSettings: Sendable, Equatable {
+    var host: String = "127.0.0.1"
+    var port: Int = 8080
+    /// Open connections at once; more get 503. Default 256.
+    var connectionLimit: Int = 256
+    /// Reverse proxies whose `X-Forwarded-For` is believed (exact addresses).
+    var trustedProxies: [String] = []
+    /// When true, CLI write commands may act with `--as USER` alone (demo, single-officer desks);
+    /// when false (production) they need the user's token (`GONGGAO_TOKEN` or `--token-file`).
+    var trustLocalOperators: Bool = false
 }

@@ -32,6 +32,15 @@ enum ConfigLoader {
         config.file = path
         let directory = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
         config.store = config.store.resolved(against: directory)
+        config.channels = config.channels.map { $0.resolvingPaths(against: directory) }
+        config.templates = resolve(config.templates, against: directory)
+        config.poster.seal = config.poster.seal.map { resolve($0, against: directory) }
         return config
+    }
+
+    /// `path` made absolute against `directory` (the config file's folder).
+    static func resolve(_ path: String, against directory: URL) -> String {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL.path }
+        return directory.appendingPathComponent(path).standardizedFileURL.path
     }
 }

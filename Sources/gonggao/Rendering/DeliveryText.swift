@@ -5,17 +5,29 @@ enum DeliveryText {
     static func list(_ deliveries: [Delivery], showNotice: Bool = true) -> [String] {
         guard !deliveries.isEmpty else { return ["no deliveries match"] }
         var table = showNotice
-            ? Table("ID", "NOTICE", "CHANNEL", "PURPOSE", "STATE", "ATTEMPTS", "NEXT ATTEMPT")
-            : Table("ID", "CHANNEL", "PURPOSE", "STATE", "ATTEMPTS", "NEXT ATTEMPT")
+            ? Table("ID", "NOTICE", "CHANNEL", "PURPOSE", "STATE", "ATTEMPTS", "NEXT ATTEMPT", "RECEIPT")
+            : Table("ID", "CHANNEL", "PURPOSE", "STATE", "ATTEMPTS", "NEXT ATTEMPT", "RECEIPT")
         for d in deliveries {
             let next = d.state.isFinal ? "-" : ShanghaiTime.text(d.nextAttemptAt)
+            let receipt = receiptText(d)
             if showNotice {
-                table.add(d.id, "\(d.noticeID)/v\(d.version)", d.channel, d.purpose.rawValue, d.state.rawValue, "\(d.attempts)", next)
+                table.add(d.id, "\(d.noticeID)/v\(d.version)", d.channel, d.purpose.rawValue, d.state.rawValue, "\(d.attempts)", next, receipt)
             } else {
-                table.add(d.id, d.channel, d.purpose.rawValue, d.state.rawValue, "\(d.attempts)", next)
+                table.add(d.id, d.channel, d.purpose.rawValue, d.state.rawValue, "\(d.attempts)", next, receipt)
             }
         }
         return table.lines
+    }
+
+    /// What the channel answered: its publication id and public URL (or the spool path), else the
+    /// last error of a waiting or dead delivery.
+    static func receiptText(_ d: Delivery) -> String {
+        if let r = d.receipt {
+            let parts = [r.publicationID, r.publicURL].compactMap { $0 }
+            if !parts.isEmpty { return parts.joined(separator: " ") }
+            if let excerpt = r.excerpt { return excerpt }
+        }
+        return d.lastError ?? "-"
     }
 
     static func show(_ d: Delivery, attempts: [DeliveryAttempt]) -> [String] {

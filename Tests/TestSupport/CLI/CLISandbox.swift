@@ -23,6 +23,29 @@ public struct CLISandbox: Sendable {
     /// The four channels of the sample, all enabled.
     public static let channels = ["print", "provincial-portal", "county-column", "mobile-platform"]
 
+    /// The sample's channels as config entries: print spools beside the store; the portals point at a
+    /// loopback port nobody listens on (these tests queue deliveries, they do not send them), with
+    /// secrets from the environment (`environment` sets them).
+    public static let channelsJSON = """
+        { "name": "print", "type": "print" },
+            { "name": "provincial-portal", "type": "provincial-portal", "url": "http://127.0.0.1:9/provincial",
+              "signing": { "secrets": [{ "env": "GG_TEST_PROVINCIAL_WHSEC" }] } },
+            { "name": "county-column", "type": "county-column", "url": "http://127.0.0.1:9/county",
+              "signing": { "secrets": [{ "env": "GG_TEST_COUNTY_WHSEC" }] },
+              "credential": { "env": "GG_TEST_COUNTY_TOKEN" }, "county": { "orgCode": "002567901", "topic": "征地拆迁" } },
+            { "name": "mobile-platform", "type": "mobile-platform", "url": "http://127.0.0.1:9/mobile",
+              "signing": { "secrets": [{ "env": "GG_TEST_MOBILE_WHSEC" }] }, "credential": { "env": "GG_TEST_MOBILE_APPKEY" } }
+        """
+
+    /// The secrets `channelsJSON` names (test-only values).
+    public static let channelSecrets = [
+        "GG_TEST_PROVINCIAL_WHSEC": "whsec_dGVzdC1wcm92aW5jaWFsLXNlY3JldC0wMDAwMDAwMA==",
+        "GG_TEST_COUNTY_WHSEC": "whsec_dGVzdC1jb3VudHktc2VjcmV0LTAwMDAwMDAwMDAwMA==",
+        "GG_TEST_COUNTY_TOKEN": "test-county-token",
+        "GG_TEST_MOBILE_WHSEC": "whsec_dGVzdC1tb2JpbGUtc2VjcmV0LTAwMDAwMDAwMDAwMA==",
+        "GG_TEST_MOBILE_APPKEY": "test-mobile-appkey",
+    ]
+
     /// Makes the folder and writes `config.json` (store `gonggao.sqlite` beside it, relative).
     public init(clock: String = "2026-12-01T09:00:00+08:00", configJSON: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonggao-cli-\(UUID().uuidString)")
@@ -30,7 +53,7 @@ public struct CLISandbox: Sendable {
         configPath = directory.appendingPathComponent("config.json").path
         storePath = directory.appendingPathComponent("gonggao.sqlite").path
         self.clock = clock
-        let channels = Self.channels.map { "{ \"name\": \"\($0)\", \"type\": \"\($0)\" }" }.joined(separator: ",\n    ")
+        let channels = Self.channelsJSON
         let json = configJSON ?? """
             {
               "store": { "sqlite": "gonggao.sqlite" },
@@ -49,6 +72,7 @@ public struct CLISandbox: Sendable {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "GONGGAO_CONFIG")
         env["GONGGAO_CLOCK"] = clock
+        env.merge(Self.channelSecrets) { _, new in new }
         return env
     }
 

@@ -1,0 +1,81 @@
+import Foundation
+import GonggaoCore
+import GonggaoDelivery
+import GonggaoStore
+
+extension CommandSpec {
+    /// `gonggao worker [--until-idle]`.
+    static let worker = CommandSpec(
+        path: ["worker"],
+        summary: "deliver queued notices on every enabled channel until SIGTERM/SIGINT",
+        options: [
+            OptionSpec(name: "until-idle", help: "stop once nothing is pending, in flight or due within 10 s (demos, scripts)"),
+        ],
+        discussion: """
+            One lane per enabled channel, each with its own concurrency, rate limit and circuit breaker. Workers
+            in other processes on the same store (another 'gonggao worker', 'gonggao serve') share the queue
+            through leases. On SIGTERM or SIGINT no new work is claimed and in-flight sends finish within the
+            config's delivery.graceSeconds. Logs are JSON lines on stderr.
+            """
+    ) { inv, ctx in
+        let logger = ctx.logger("worker")
+        let now = try WallClock.running(environment: ctx.environment)
+        try await ctx.withStore { store in
+            let runtime = try ChannelRuntime(config: ctx.config, environment: ctx.environment, logger: logger)
+            let engine = runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
+            logger.notice("worker started", ["worker.id": engine.owner, "channels": runtime.adapters.map(\.channel).joined(separator: ",")])
+            let untilIdle = inv.flag("until-idle")
+            let reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger) {
+                untilIdle ? await WorkerLoop.waitUntilIdle(store: store, now: now) : nil
+            }
+            await runtime.close()
+            logger.notice("worker stopped", ["reason": reason])
+        }
+    }
+}
+
+/// Runs an engine until a stop signal or `until` returns, then lets in-flight sends finish.
+enum WorkerLoop {
+    /// Runs `engine` until SIGTERM/SIGINT or until `until` returns a reason; returns why it stopped.
+    /// In-flight sends get `grace` seconds; after that the process exits (their leases expire and
+    /// another worker retries them: nothing is lost).
+    static func run(engine: DeliveryEngine, grace: Double, logger: Logger,
+                    until: @escaping @Sendable () async -> String?) async -> String {
+        let stop = StopSignal()
+        return await withTaskGroup(of: String?.self) { group in
+            group.addTask { await engine.run(); return nil }
+            group.addTask { await stop.wait().map { "signal \($0)" } }
+            group.addTask { await until() }
+            var reason = "stopped"
+            while let finished = await group.next() {
+                if let finished { reason = finished; break }
+            }
+            group.cancelAll()
+            let deadline = Task.detached {
+                try await Task.sleep(for: .milliseconds(Int64(grace * 1000)))
+                logger.error("in-flight sends did not finish within the grace period; exiting (their leases will expire and be retried)",
+                             ["grace.seconds": "\(grace)"])
+                exit(ExitStatus.failure.rawValue)
+            }
+            await group.waitForAll()
+            deadline.cancel()
+            return reason
+        }
+    }
+
+    /// Returns once no delivery is pending or in flight and no retry is due within 10 s.
+    static func waitUntilIdle(store: any NoticeStore, now: @escaping @Sendable () -> Date) async -> String? {
+        while !Task.isCancelled {
+            let busy = try? await store.read { tx -> Bool in
+                let horizon = now().addingTimeInterval(10)
+                for state in [DeliveryState.pending, .inFlight] where !(try tx.deliveries(DeliveryFilter(state: state, limit: 1))).isEmpty {
+                    return true
+                }
+                return try tx.deliveries(DeliveryFilter(state: .retrying)).contains { $0.nextAttemptAt <= horizon }
+            }
+            if busy == false { return "idle" }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GonggaoChannels
+import GonggaoCore
+import GonggaoDelivery
+import GonggaoPoster
+import GonggaoStore
+
+/// The delivery side of a process, built from config: one adapter per enabled channel (secrets
+/// read, templates checked, so a bad config fails at start with the key named), and the engine.
+final class ChannelRuntime: Sendable {
+    let client: HTTPClient
+    let adapters: [any ChannelAdapter]
+
+    /// Builds every enabled channel's adapter; the error names the config key.
+    init(config: Config, environment: [String: String], logger: Logger) throws {
+        client = try HTTPClient(logger: logger.with(["component": "http-client"]))
+        var factory = ChannelFactory()
+        let kit = PosterKit(config: config)
+        let storeFolder = config.storeFolder
+        factory.register(type: ChannelKind.print) { channel, _ in
+            let printing = try kit.printing()
+            let spoolPath = channel.spool ?? (channel.url == nil ? (storeFolder as NSString).appendingPathComponent("spool") : nil)
+            return PrintAdapter(channel: channel.name, timeout: .seconds(channel.timeoutSeconds ?? 60),
+                                spool: spoolPath.map { SpoolFolder(root: $0) },
+                                printer: channel.url.map { (IPPClient(), $0) }) { request in
+                try await printing.document(for: request)
+            }
+        }
+        let context = ChannelFactory.Context(
+            secrets: .process(environment: environment), client: client, logger: logger,
+            templateDirectory: (config.templates as NSString).appendingPathComponent("channels"))
+        do {
+            adapters = try config.channels.enumerated().filter { $0.element.enabled }.map { i, channel in
+                var channel = channel
+                channel.keyPath = "channels[\(i)]"
+                return try factory.makeAdapter(config: channel, context: context)
+            }
+        } catch let e as ValidationError {
+            client.close()
+            throw ConfigError(file: config.file, "\(e)")
+        } catch {
+            client.close()
+            throw error
+        }
+    }
+
+    /// One lane per adapter with the config's limits.
+    func lanes(_ settings: DeliverySettings) -> [LaneSettings] {
+        adapters.map {
+            LaneSettings(adapter: $0, concurrency: settings.concurrency, ratePerSecond: settings.ratePerSecond,
+                         retry: settings.retryPolicy, breakerThreshold: settings.breakerThreshold,
+                         breakerCooldown: .milliseconds(Int64(settings.breakerCooldownSeconds * 1000)))
+        }
+    }
+
+    /// The engine over `store` with this runtime's lanes.
+    func engine(store: any NoticeStore, config: Config, logger: Logger, now: @escaping @Sendable () -> Date) -> DeliveryEngine {
+        let base = config.publicBaseURL
+        return DeliveryEngine(store: store, lanes: lanes(config.delivery), logger: logger,
+                              pollInterval: .milliseconds(config.delivery.pollMilliseconds), now: now,
+                              publicURL: { _, content in PosterInput.parcelPageURL(base: base, content: content) })
+    }
+
+    func close() async {
+        await client.shutdown()
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GonggaoChannels
+import GonggaoCore
+import GonggaoPoster
+
+/// The poster engine as the config sets it up: the template for the paper, the seal, the dpi.
+struct PosterKit: Sendable {
+    let config: Config
+
+    /// `<templates>/posters/a4.json` or `a3.json`.
+    func templatePath(paper: String) -> String {
+        (config.templates as NSString).appendingPathComponent("posters/\(paper.lowercased()).json")
+    }
+
+    /// A renderer for `paper` (template errors name the file and key; fonts are checked here).
+    func renderer(paper: String) throws -> PosterRenderer {
+        do {
+            return try PosterRenderer(template: try PosterTemplate.load(path: templatePath(paper: paper)))
+        } catch {
+            throw CommandFailure(.usage, "\(error)")
+        }
+    }
+
+    /// The configured seal image, if any.
+    func seal() throws -> SealImage? {
+        guard let path = config.poster.seal else { return nil }
+        do {
+            return try SealImage(contentsOfFile: path)
+        } catch {
+            throw ConfigError(file: config.file, path: "poster.seal", "\(error)")
+        }
+    }
+
+    /// The print channel's renderer (the configured paper and dpi).
+    func printing() throws -> PosterPrinting {
+        do {
+            return try PosterPrinting(template: try PosterTemplate.load(path: templatePath(paper: config.poster.paper)),
+                                      publicBaseURL: config.publicBaseURL, dpi: config.poster.dpi, seal: try seal())
+        } catch let e as ConfigError {
+            throw e
+        } catch {
+            throw CommandFailure(.usage, "\(error)")
+        }
+    }
+
+    /// The input for one stored version (the QR opens its parcel page).
+    func input(_ notice: NoticeVersion, project: Project, allowMissingGlyphs: Bool) throws -> PosterInput {
+        PosterInput(notice: notice, project: project,
+                    qrURL: PosterInput.parcelPageURL(base: config.publicBaseURL, content: notice.content),
+                    postingPeriod: notice.content.kind.postingPeriodLine, seal: try seal(),
+                    allowMissingGlyphs: allowMissingGlyphs)
+    }
+}
