@@ -37,6 +37,22 @@ public final class PosterPrinting: Sendable {
         return PrintDocument(pdf: pdf, png: poster.pngPages.first, paper: poster.paper, pages: poster.pageCount)
     }
 
+    /// One version's poster for download: the PDF, or the first page as a PNG at this object's dpi.
+    public func download(_ notice: NoticeVersion, project: Project, png: Bool) async throws -> [UInt8] {
+        let input = PosterInput(notice: notice, project: project,
+                                qrURL: PosterInput.parcelPageURL(base: publicBaseURL, content: notice.content),
+                                postingPeriod: notice.content.kind.postingPeriodLine, seal: seal)
+        let renderer = self.renderer
+        let dpi = self.dpi
+        let poster = try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
+            queue.async {
+                c.resume(with: Result { try renderer.render(input, format: png ? .png : .pdf, dpi: dpi) })
+            }
+        }
+        guard let bytes = png ? poster.pngPages.first : poster.pdf else { throw PosterError.invalidDPI(dpi) }
+        return bytes
+    }
+
     /// The red line above the title: 撤回 for a withdrawal, 更正 for a later version.
     static func mark(for request: ChannelRequest) -> String? {
         if request.operation == .withdraw {

@@ -9,12 +9,13 @@ enum CommandLineTool {
             case .help(let text):
                 output.line(text)
                 return .success
-            case .command(let invocation, let configFlag):
+            case .command(var invocation, let configFlag):
                 try ArgumentParser.checkRequired(invocation)
                 let (path, origin) = ConfigLoader.locate(flag: configFlag, environment: environment)
                 let config = try ConfigLoader.load(path: path, origin: origin)
                 let context = Context(config: config, now: try WallClock.from(environment: environment), output: output,
                                       environment: environment)
+                try await OperatorIdentity.establish(&invocation, context: context)
                 try await invocation.command.run(invocation, context)
                 return .success
             }

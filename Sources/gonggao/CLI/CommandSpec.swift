@@ -22,7 +22,12 @@ struct OptionSpec: Sendable {
                                    help: "config file (default: $GONGGAO_CONFIG, else Config/gonggao.json)")
     static let help = OptionSpec(name: "help", help: "show this help")
     static let json = OptionSpec(name: "json", help: "print the result as JSON")
-    static let user = OptionSpec(name: "as", value: "USER", required: true, help: "the user acting (from the config's users)")
+    /// `--as USER`: required where the config trusts local operators and no token is given; with a
+    /// token it may be left out (it must then match the token's user).
+    static let user = OptionSpec(name: "as", value: "USER", help: "the user acting (from the config's users; with a token: its user)")
+    /// `--token-file FILE`, added to every command that takes `--as`.
+    static let tokenFile = OptionSpec(name: "token-file", value: "FILE",
+                                      help: "a file holding the user's API token (else $GONGGAO_TOKEN)")
 }
 
 /// One command: its words, arguments, options, help text and what it does.
@@ -39,7 +44,9 @@ struct CommandSpec: Sendable {
     var run: @Sendable (Invocation, Context) async throws -> Void
 
     var name: String { path.joined(separator: " ") }
-    var allOptions: [OptionSpec] { options + [.config, .help] }
+    /// Whether it changes something in a user's name (it takes `--as USER` and a token).
+    var actsAsUser: Bool { options.contains { $0.name == OptionSpec.user.name } }
+    var allOptions: [OptionSpec] { options + (actsAsUser ? [.tokenFile] : []) + [.config, .help] }
 
     var usageLine: String {
         var parts = ["gonggao", name]

@@ -7,7 +7,7 @@ enum CommandTable {
         .noticeWithdraw, .noticeShow, .noticeList,
         .deliveriesList, .deliveriesShow, .deliveriesRetry, .deliveriesReplay,
         .channelList, .channelPause, .channelResume,
-        .worker, .sandbox,
+        .serve, .worker, .sandbox,
         .posterRender, .posterBatch, .qr,
         .auditVerify, .auditHead,
         .tokenCreate, .tokenList, .tokenRevoke,

@@ -47,7 +47,9 @@ public struct CLISandbox: Sendable {
     ]
 
     /// Makes the folder and writes `config.json` (store `gonggao.sqlite` beside it, relative).
-    public init(clock: String = "2026-12-01T09:00:00+08:00", configJSON: String? = nil) throws {
+    /// `trustLocalOperators`: whether `--as USER` alone may act (false: write commands need a token).
+    public init(clock: String = "2026-12-01T09:00:00+08:00", configJSON: String? = nil,
+                trustLocalOperators: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonggao-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configPath = directory.appendingPathComponent("config.json").path
@@ -61,7 +63,9 @@ public struct CLISandbox: Sendable {
               "users": \(Self.usersJSON),
               "channels": [
                 \(channels)
-              ]
+              ],
+              "templates": "\(GonggaoBinary.repositoryRoot.appendingPathComponent("Templates").path)",
+              "http": { "trustLocalOperators": \(trustLocalOperators) }
             }
             """
         try Data(json.utf8).write(to: URL(fileURLWithPath: configPath))
@@ -77,14 +81,23 @@ public struct CLISandbox: Sendable {
     }
 
     /// Runs `gonggao ARGS --config <sandbox config>`.
-    public func run(_ arguments: [String], config: Bool = true) async throws -> ProcessResult {
+    /// `extra` is added to the environment (e.g. `GONGGAO_TOKEN`).
+    public func run(_ arguments: [String], config: Bool = true, extra: [String: String] = [:]) async throws -> ProcessResult {
         try await ProcessRunner.run(GonggaoBinary.path, arguments + (config ? ["--config", configPath] : []),
-                                    environment: environment, directory: directory, scratch: directory)
+                                    environment: environment.merging(extra) { _, new in new },
+                                    directory: directory, scratch: directory)
+    }
+
+    /// Starts `gonggao ARGS --config <sandbox config>` in the background (a daemon such as `serve`).
+    public func start(_ arguments: [String], extra: [String: String] = [:]) throws -> RunningProcess {
+        try ProcessRunner.start(GonggaoBinary.path, arguments + ["--config", configPath],
+                                environment: environment.merging(extra) { _, new in new },
+                                directory: directory, scratch: directory)
     }
 
     /// Runs a command that must succeed and returns its trimmed stdout.
-    public func ok(_ arguments: [String]) async throws -> String {
-        let result = try await run(arguments)
+    public func ok(_ arguments: [String], extra: [String: String] = [:]) async throws -> String {
+        let result = try await run(arguments, extra: extra)
         guard result.status == 0 else { throw SandboxFailure(command: arguments, result: result) }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -32,6 +32,12 @@ public final class RunningProcess: Sendable {
         self.stderrPath = stderrPath
     }
 
+    /// What it has written to stdout so far (to read a daemon's "listening on" line).
+    public var stdoutSoFar: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+
+    /// What it has written to stderr so far.
+    public var stderrSoFar: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
     /// Sends `signal` and blocks until the process is reaped (for daemons a test started itself);
     /// its captured output files are removed. Safe to call after it already ended.
     public func stopBlocking(signal: Int32 = SIGKILL) {

@@ -39,8 +39,11 @@ enum WorkerLoop {
     /// Runs `engine` until SIGTERM/SIGINT or until `until` returns a reason; returns why it stopped.
     /// In-flight sends get `grace` seconds; after that the process exits (their leases expire and
     /// another worker retries them: nothing is lost).
+    /// `stopping` runs once the stop is decided, beside the in-flight sends (the service stops its
+    /// HTTP server there).
     static func run(engine: DeliveryEngine, grace: Double, logger: Logger,
-                    until: @escaping @Sendable () async -> String?) async -> String {
+                    until: @escaping @Sendable () async -> String?,
+                    stopping: @escaping @Sendable () async -> Void = {}) async -> String {
         let stop = StopSignal()
         return await withTaskGroup(of: String?.self) { group in
             group.addTask { await engine.run(); return nil }
@@ -51,6 +54,7 @@ enum WorkerLoop {
                 if let finished { reason = finished; break }
             }
             group.cancelAll()
+            group.addTask { await stopping(); return nil }
             let deadline = Task.detached {
                 try await Task.sleep(for: .milliseconds(Int64(grace * 1000)))
                 logger.error("in-flight sends did not finish within the grace period; exiting (their leases will expire and be retried)",
