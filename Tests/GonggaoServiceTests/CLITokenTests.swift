@@ -12,8 +12,10 @@ import TestSupport
         let sandbox = try CLISandbox(trustLocalOperators: false)
         defer { sandbox.cleanup() }
         _ = try await sandbox.ok(["init"])
-        let drafter = try await sandbox.ok(["token", "create", "--user", "zhang.wei"])
-        let approver = try await sandbox.ok(["token", "create", "--user", "li.na"])
+        let admin = try await sandbox.ok(["token", "create", "--user", "admin"])
+        let asAdmin = ["GONGGAO_TOKEN": admin]
+        let drafter = try await sandbox.ok(["token", "create", "--user", "zhang.wei"], extra: asAdmin)
+        let approver = try await sandbox.ok(["token", "create", "--user", "li.na"], extra: asAdmin)
         let approverFile = try sandbox.write("li.na.token", approver + "\n")
 
         let before = try await sandbox.dump()
@@ -43,11 +45,37 @@ import TestSupport
 
         let listed = try await sandbox.ok(["token", "list", "--user", "zhang.wei"])
         let tokenID = try #require(listed.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("tok_") }.map(String.init))
-        _ = try await sandbox.ok(["token", "revoke", tokenID])
+        let notAdmin = try await sandbox.run(["token", "revoke", tokenID], extra: asDrafter)
+        #expect(notAdmin.status == 3 && notAdmin.stderr.contains("admin"), "\(notAdmin)")
+        _ = try await sandbox.ok(["token", "revoke", tokenID], extra: asAdmin)
         let revoked = try await sandbox.run(["notice", "draft", Self.notice], extra: asDrafter)
         #expect(revoked.status == 3 && revoked.stderr.contains("revoked"), "\(revoked)")
         let missingFile = try await sandbox.run(["notice", "draft", Self.notice, "--token-file", "/nonexistent/token"])
         #expect(missingFile.status == 2 && missingFile.stderr.contains("--token-file"))
+    }
+
+    /// Minting a token is an admin's act: otherwise anyone at the CLI could mint the approver's token
+    /// and approve their own notice. Only the first admin token is made without one.
+    @Test func tokensAreMintedByAnAdminOnlyAfterTheFirst() async throws {
+        let sandbox = try CLISandbox(trustLocalOperators: false)
+        defer { sandbox.cleanup() }
+        _ = try await sandbox.ok(["init"])
+        let before = try await sandbox.dump()
+        let approverWithoutAdmin = try await sandbox.run(["token", "create", "--user", "li.na"])
+        #expect(approverWithoutAdmin.status == 3 && approverWithoutAdmin.stderrLines.count == 1, "\(approverWithoutAdmin)")
+        #expect(approverWithoutAdmin.stderr.contains("admin's token"))
+        #expect(try await sandbox.dump() == before, "a refused command changes nothing")
+
+        let admin = try await sandbox.ok(["token", "create", "--user", "admin"])
+        let second = try await sandbox.run(["token", "create", "--user", "admin"])
+        #expect(second.status == 3 && second.stderr.contains("a valid admin token exists"), "\(second)")
+
+        let drafter = try await sandbox.ok(["token", "create", "--user", "zhang.wei"], extra: ["GONGGAO_TOKEN": admin])
+        let byDrafter = try await sandbox.run(["token", "create", "--user", "li.na"], extra: ["GONGGAO_TOKEN": drafter])
+        #expect(byDrafter.status == 3 && byDrafter.stderr.contains("not an admin"), "\(byDrafter)")
+        #expect(!byDrafter.stderr.contains(drafter), "the token is never echoed")
+        let audit = try await sandbox.ok(["audit", "verify"])
+        #expect(audit.contains("audit chain OK"))
     }
 
     @Test func aTrustingConfigTakesAsAloneButStillNeedsIt() async throws {

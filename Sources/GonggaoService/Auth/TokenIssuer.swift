@@ -13,14 +13,16 @@ public enum TokenIssuer {
     }
 
     /// Issues a token for `user`, valid for `lifetime` seconds, audited as `token.create` by `actor`.
+    /// With `onlyAsFirstAdminToken` (bootstrap without an admin's token) the user must be an admin and
+    /// no valid admin token may exist yet, checked inside the same write transaction.
     /// - Throws: `WorkflowError.unknownUser`, `ValidationError` (field `expiresIn`) for a lifetime
-    ///   that is not positive or exceeds `maxLifetime`.
+    ///   that is not positive or exceeds `maxLifetime`, `TokenRefusal.adminTokenExists`.
     public static func issue(
         user: String, lifetime: TimeInterval, label: String? = nil, by actor: String = "cli",
         store: any NoticeStore, users: UserDirectory, now: Date = Date(),
-        maxLifetime: TimeInterval = AuthSettings().maxTokenLifetime
+        maxLifetime: TimeInterval = AuthSettings().maxTokenLifetime, onlyAsFirstAdminToken: Bool = false
     ) async throws -> Issued {
-        _ = try users.user(user)
+        let target = try users.user(user)
         guard lifetime > 0 else { throw ValidationError(field: "expiresIn", "must be positive") }
         guard lifetime <= maxLifetime else {
             throw ValidationError(field: "expiresIn", "is more than the longest lifetime allowed (\(TokenLifetime.format(maxLifetime)))")
@@ -28,6 +30,12 @@ public enum TokenIssuer {
         if let label, label.count > 100 { throw ValidationError(field: "label", "is \(label.count) characters, at most 100 allowed") }
         let (token, record) = try APIToken.issue(user: user, label: label, now: now, lifetime: lifetime)
         try await store.write { tx in
+            if onlyAsFirstAdminToken {
+                let admins = Set(users.all.filter { $0.roles.contains(.admin) }.map(\.name))
+                guard target.roles.contains(.admin),
+                      !(try tx.tokens(user: nil).contains { admins.contains($0.user) && $0.revokedAt == nil && $0.isValid(at: now) })
+                else { throw TokenRefusal.adminTokenExists }
+            }
             try tx.insertToken(record)
             try tx.appendAudit(AuditRecord(at: now, actor: actor, action: "token.create", subject: record.id,
                                            detail: "user:\(user) expires:\(ISO8601DateFormatter().string(from: record.expiresAt))"))
@@ -75,12 +83,15 @@ public enum TokenRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     case unknown
     case revoked(id: String)
     case expired(id: String)
+    /// A bootstrap (token create without an admin's token) when an admin token already exists.
+    case adminTokenExists
 
     public var description: String {
         switch self {
         case .unknown: "the token is not known"
         case .revoked(let id): "the token \(id) was revoked"
         case .expired(let id): "the token \(id) has expired"
+        case .adminTokenExists: "a valid admin token exists: create further tokens with an admin's token (GONGGAO_TOKEN or --token-file)"
         }
     }
 }

@@ -40,13 +40,16 @@ struct CommandSpec: Sendable {
     var options: [OptionSpec] = []
     /// Extra help text printed after the options.
     var discussion: String?
+    /// Whether only an admin may run it (token management): with an admin's token, or without one
+    /// where the config trusts local operators.
+    var adminOnly = false
     /// What it does, given the parsed command line and the context built from the config.
     var run: @Sendable (Invocation, Context) async throws -> Void
 
     var name: String { path.joined(separator: " ") }
     /// Whether it changes something in a user's name (it takes `--as USER` and a token).
     var actsAsUser: Bool { options.contains { $0.name == OptionSpec.user.name } }
-    var allOptions: [OptionSpec] { options + (actsAsUser ? [.tokenFile] : []) + [.config, .help] }
+    var allOptions: [OptionSpec] { options + (actsAsUser || adminOnly ? [.tokenFile] : []) + [.config, .help] }
 
     var usageLine: String {
         var parts = ["gonggao", name]

@@ -4,6 +4,8 @@ struct Invocation: Sendable {
     var arguments: [String: String] = [:]
     var options: [String: String] = [:]
     var flags: Set<String> = []
+    /// Who an admin-only command acts as, once `OperatorIdentity` has checked it (audit actor).
+    var actor = "cli"
 
     /// A required positional argument (presence is checked by the parser).
     func argument(_ name: String) -> String { arguments[name] ?? "" }

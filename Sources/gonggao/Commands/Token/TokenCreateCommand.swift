@@ -25,13 +25,22 @@ extension CommandSpec {
         discussion: """
             The token is printed on stdout and never again: keep it in a file only its user can read and pass
             it as 'Authorization: Bearer <token>'. Revoke it with 'gonggao token revoke ID'.
-            """
+            Only an admin creates tokens (with their own token, GONGGAO_TOKEN or --token-file), unless the config
+            trusts local operators. The first admin token is made without one: 'gonggao token create --user ADMIN'
+            works while no valid admin token exists.
+            """,
+        adminOnly: true
     ) { inv, ctx in
         let lifetime = try inv.option("expires-in").map { text throws(ValidationError) in try TokenLifetime.parse(text, field: "--expires-in") }
             ?? AuthSettings().defaultTokenLifetime
         let issued = try await ctx.withStore { store in
-            try await TokenIssuer.issue(user: inv.option("user") ?? "", lifetime: lifetime, label: inv.option("label"),
-                                        by: "cli", store: store, users: ctx.config.userDirectory, now: ctx.now())
+            do {
+                return try await TokenIssuer.issue(user: inv.option("user") ?? "", lifetime: lifetime, label: inv.option("label"),
+                                        by: inv.actor, store: store, users: ctx.config.userDirectory, now: ctx.now(),
+                                        onlyAsFirstAdminToken: inv.actor == "bootstrap")
+            } catch let refusal as TokenRefusal {
+                throw CommandFailure(.refused, "token create: \(refusal)")
+            }
         }
         let r = issued.record
         if inv.json {
