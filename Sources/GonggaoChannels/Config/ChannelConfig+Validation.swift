@@ -61,6 +61,7 @@ extension ChannelConfig {
         if let c = connectTimeoutSeconds, c > (timeoutSeconds ?? Self.defaultTimeoutSeconds) {
             return (["connectTimeoutSeconds"], "is longer than timeoutSeconds")
         }
+        if let problem = deliveryProblem() { return problem }
         if let m = maxResponseBytes, !(1024...(64 << 20)).contains(m) {
             return (["maxResponseBytes"], "must be 1024…67108864")
         }

@@ -43,6 +43,8 @@ public struct ChannelConfig: Sendable, Equatable {
     /// `print` only: the spool folder print stations watch (`<spool>/<county>/<township>/…`).
     /// Without `spool` and `url` the posters go to `spool/` beside the store.
     public var spool: String?
+    /// This channel's lane limits and retry policy over the global `delivery` block.
+    public var delivery: DeliveryOverrides?
 
     /// Where this entry sits in the config file (`channels[1]`), for the factory's errors; set by
     /// decoding, else `channel '<name>'`.
@@ -59,7 +61,8 @@ public struct ChannelConfig: Sendable, Equatable {
         connectTimeoutSeconds: Double? = nil, maxResponseBytes: Int? = nil, tls: TLSSettings? = nil,
         proxy: String? = nil,
         signing: SigningSettings? = nil, credential: SecretReference? = nil, templates: TemplateSettings? = nil,
-        county: CountySettings? = nil, mobile: MobileSettings? = nil, spool: String? = nil
+        county: CountySettings? = nil, mobile: MobileSettings? = nil, spool: String? = nil,
+        delivery: DeliveryOverrides? = nil
     ) {
         self.name = name
         self.type = type
@@ -76,6 +79,7 @@ public struct ChannelConfig: Sendable, Equatable {
         self.county = county
         self.mobile = mobile
         self.spool = spool
+        self.delivery = delivery
         self.keyPath = "channel '\(name)'"
     }
 
@@ -211,7 +215,7 @@ extension ChannelConfig: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, type, enabled, url, timeoutSeconds, connectTimeoutSeconds, maxResponseBytes, tls, proxy, signing,
             credential,
-            templates, county, mobile, spool
+            templates, county, mobile, spool, delivery
     }
 
     public init(from decoder: any Decoder) throws {
@@ -232,6 +236,7 @@ extension ChannelConfig: Decodable {
         county = try c.decodeIfPresent(CountySettings.self, forKey: .county)
         mobile = try c.decodeIfPresent(MobileSettings.self, forKey: .mobile)
         spool = try c.decodeIfPresent(String.self, forKey: .spool)
+        delivery = try c.decodeIfPresent(DeliveryOverrides.self, forKey: .delivery)
         keyPath = decoder.codingPath.isEmpty ? "channel '\(name)'" : keyPathText(decoder.codingPath)
         if let problem = firstProblem() {
             throw decoder.channelConfigProblem(at: problem.keys.map(ChannelConfigKey.init), problem.message)

@@ -12,6 +12,8 @@ public struct CircuitBreaker: Sendable, Equatable {
     public private(set) var state: State = .closed
     public private(set) var consecutiveFailures = 0
     public private(set) var probeInFlight = false
+    /// When the circuit entered its current state (nil: closed since the breaker was made).
+    public private(set) var since: Date?
     public let threshold: Int
     public let cooldown: Duration
     public let maxCooldown: Duration
@@ -32,6 +34,7 @@ public struct CircuitBreaker: Sendable, Equatable {
         case .open(let until):
             guard now >= until else { return 0 }
             state = .halfOpen
+            since = now
             probeInFlight = false
             return permits(wanted, now: now)
         case .halfOpen:
@@ -50,6 +53,7 @@ public struct CircuitBreaker: Sendable, Equatable {
     /// rejection of one document says nothing about the channel's health.
     public mutating func record(success: Bool, now: Date) {
         if success {
+            if state != .closed { since = now }
             state = .closed
             consecutiveFailures = 0
             currentCooldown = cooldown
@@ -61,9 +65,11 @@ public struct CircuitBreaker: Sendable, Equatable {
         case .halfOpen:
             currentCooldown = min(currentCooldown * 2, maxCooldown)
             state = .open(until: now.addingTimeInterval(currentCooldown.seconds))
+            since = now
             probeInFlight = false
         case .closed where consecutiveFailures >= threshold:
             state = .open(until: now.addingTimeInterval(currentCooldown.seconds))
+            since = now
         default:
             break
         }

@@ -65,8 +65,15 @@ public struct DeliveryReceipt: Codable, Equatable, Sendable {
 }
 
 /// One try at a delivery, appended to the attempt log.
+///
+/// Stored as a JSON body: the fields added after the first release (`reason`, `httpStatus`,
+/// `curlError`, `excerpt`) are optional, so older rows still decode.
 public struct DeliveryAttempt: Codable, Equatable, Sendable {
-    public enum Outcome: String, Codable, Sendable { case delivered, retryable, rejected }
+    /// How the attempt ended. `cancelled`: nothing was sent, the version was no longer current.
+    public enum Outcome: String, Codable, Sendable { case delivered, retryable, rejected, cancelled }
+
+    /// The longest response excerpt kept, in UTF-8 bytes.
+    public static let excerptLimit = 4096
 
     public var deliveryID: String
     public var number: Int
@@ -75,13 +82,40 @@ public struct DeliveryAttempt: Codable, Equatable, Sendable {
     public var outcome: Outcome
     /// A short, secret-free description: status code, reason, response excerpt.
     public var detail: String
+    /// The channel's one-line reason ("HTTP 503", "timeout after 10 s", "superseded by v2").
+    public var reason: String?
+    /// The HTTP status the channel answered with, when it answered.
+    public var httpStatus: Int?
+    /// libcurl's error code, when the transport failed.
+    public var curlError: Int?
+    /// The start of the response body, at most `excerptLimit` bytes (never a request header).
+    public var excerpt: String?
 
-    public init(deliveryID: String, number: Int, startedAt: Date, finishedAt: Date, outcome: Outcome, detail: String) {
+    public init(deliveryID: String, number: Int, startedAt: Date, finishedAt: Date, outcome: Outcome, detail: String,
+                reason: String? = nil, httpStatus: Int? = nil, curlError: Int? = nil, excerpt: String? = nil) {
         self.deliveryID = deliveryID
         self.number = number
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.outcome = outcome
         self.detail = detail
+        self.reason = reason
+        self.httpStatus = httpStatus
+        self.curlError = curlError
+        self.excerpt = excerpt.map(Self.cut)
+    }
+
+    /// `text` cut to at most `excerptLimit` UTF-8 bytes, at a character boundary.
+    public static func cut(_ text: String) -> String {
+        guard text.utf8.count > excerptLimit else { return text }
+        var out = ""
+        var bytes = 0
+        for ch in text {
+            let n = ch.utf8.count
+            if bytes + n > excerptLimit { break }
+            out.append(ch)
+            bytes += n
+        }
+        return out
     }
 }

@@ -5,8 +5,10 @@ import GonggaoStore
 
 /// The delivery workers: one lane per channel over one store.
 ///
-/// `run()` works until its task is cancelled (SIGTERM/SIGINT in `gonggao worker`/`serve`); then
-/// lanes stop claiming and in-flight sends finish, each bounded by its adapter's timeout. Call
+/// `run()` works until `stopClaiming()` (SIGTERM/SIGINT in `gonggao worker`/`serve`): lanes stop
+/// claiming, the attempts in flight finish undisturbed (each bounded by its adapter's timeout), their
+/// real outcomes are recorded, and `run()` returns. Cancelling `run()`'s task instead also cancels the
+/// sends in flight (the grace deadline): they end as retryable "cancelled" attempts. Call
 /// `wake()` after an approval in this process: lanes look at the store at once. Approvals made by
 /// other processes on the same store are seen within `pollInterval` (100 ms by default).
 public final class DeliveryEngine: Sendable {
@@ -29,6 +31,11 @@ public final class DeliveryEngine: Sendable {
         await withDiscardingTaskGroup { group in
             for lane in lanes { group.addTask { await lane.run() } }
         }
+    }
+
+    /// Stops claiming new work; `run()` returns once every attempt in flight has been recorded.
+    public func stopClaiming() {
+        for lane in lanes { lane.stopClaiming() }
     }
 
     /// Makes every lane look for due work now.

@@ -88,6 +88,7 @@ public struct DeliveryDesk: Sendable {
         let channels = self.channels
         return try await store.read { tx in
             let paused = Dictionary(uniqueKeysWithValues: try tx.channelStates().map { ($0.channel, $0) })
+            let circuits = Dictionary(uniqueKeysWithValues: try tx.channelCircuits().map { ($0.channel, $0) })
             return try channels.map { name in
                 var counts: [DeliveryState: Int] = [:]
                 var oldest: Date?
@@ -98,7 +99,7 @@ public struct DeliveryDesk: Sendable {
                     if d.state == .delivered { lastSuccess = max(lastSuccess ?? d.updatedAt, d.updatedAt) }
                 }
                 return ChannelOverview(channel: name, paused: paused[name]?.paused ?? false, counts: counts,
-                                       oldestWaiting: oldest, lastSuccess: lastSuccess)
+                                       oldestWaiting: oldest, lastSuccess: lastSuccess, circuit: circuits[name])
             }
         }
     }
@@ -129,4 +130,6 @@ public struct ChannelOverview: Sendable, Equatable {
     public var counts: [DeliveryState: Int]
     public var oldestWaiting: Date?
     public var lastSuccess: Date?
+    /// The circuit as the last worker to use the channel recorded it; nil when no worker has yet.
+    public var circuit: ChannelCircuit?
 }

@@ -13,6 +13,7 @@ public final class MemoryStore: NoticeStore {
         var attempts: [String: [DeliveryAttempt]] = [:]
         var audit: [AuditEntry] = []
         var channels: [String: ChannelStatus] = [:]
+        var circuits: [String: ChannelCircuit] = [:]
         var tokens: [APIToken] = []
     }
 
@@ -149,6 +150,10 @@ final class MemoryTransaction: StoreWriter {
     }
 
     func channelStates() throws -> [ChannelStatus] { state.channels.values.sorted { $0.channel < $1.channel } }
+
+    func channelCircuits() throws -> [ChannelCircuit] { state.circuits.values.sorted { $0.channel < $1.channel } }
+
+    func recordChannelCircuit(_ circuit: ChannelCircuit) throws { state.circuits[circuit.channel] = circuit }
 
     func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws {
         state.channels[channel] = ChannelStatus(channel: channel, paused: paused, changedBy: actor, changedAt: at)

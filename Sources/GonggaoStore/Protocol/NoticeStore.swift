@@ -51,6 +51,8 @@ public protocol StoreReader {
     func nextDueTime(channel: String) throws -> Date?
     /// Channels an operator paused or resumed (the others have always run).
     func channelStates() throws -> [ChannelStatus]
+    /// Each channel's circuit as a worker last recorded it (channels no worker has run are absent).
+    func channelCircuits() throws -> [ChannelCircuit]
 
     /// The token whose SHA-256 is `hash`, valid or not.
     func token(hash: String) throws -> APIToken?
@@ -85,6 +87,8 @@ public protocol StoreWriter: StoreReader {
     func claimDue(channel: String, now: Date, owner: String, leaseUntil: Date, limit: Int) throws -> [Delivery]
     /// Pauses or resumes a channel (its deliveries wait, visibly; none is dropped).
     func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws
+    /// Records a worker's view of a channel's circuit (replacing the channel's previous record).
+    func recordChannelCircuit(_ circuit: ChannelCircuit) throws
 
     /// Stores a new token (its hash only).
     func insertToken(_ token: APIToken) throws
@@ -104,6 +108,33 @@ public struct ChannelStatus: Sendable, Equatable, Codable {
         self.paused = paused
         self.changedBy = changedBy
         self.changedAt = changedAt
+    }
+}
+
+/// A channel's circuit breaker as the worker that last used the channel saw it. Breakers live in
+/// worker memory; workers record every change here so `channel list` can show it.
+public struct ChannelCircuit: Sendable, Equatable, Codable {
+    public var channel: String
+    /// `closed`, `open` or `half-open`.
+    public var state: String
+    /// When the circuit entered `state`.
+    public var since: Date
+    public var consecutiveFailures: Int
+    /// When an open circuit lets its next probe through.
+    public var reopensAt: Date?
+    /// The worker that recorded it, and when.
+    public var worker: String
+    public var recordedAt: Date
+
+    public init(channel: String, state: String, since: Date, consecutiveFailures: Int, reopensAt: Date? = nil,
+                worker: String, recordedAt: Date) {
+        self.channel = channel
+        self.state = state
+        self.since = since
+        self.consecutiveFailures = consecutiveFailures
+        self.reopensAt = reopensAt
+        self.worker = worker
+        self.recordedAt = recordedAt
     }
 }
 

@@ -98,6 +98,17 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX tokens_user ON tokens(user_name)",
         ]),
+        // Workers record each channel's circuit breaker so `channel list` can show it.
+        (4, [
+            """
+            CREATE TABLE channel_circuit (
+                channel TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                updated_at_ms INTEGER NOT NULL,
+                body TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

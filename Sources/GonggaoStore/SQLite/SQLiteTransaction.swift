@@ -154,6 +154,18 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
+    func channelCircuits() throws -> [ChannelCircuit] {
+        try db.rows("SELECT body FROM channel_circuit ORDER BY channel").map { try decode(ChannelCircuit.self, $0) }
+    }
+
+    func recordChannelCircuit(_ c: ChannelCircuit) throws {
+        try db.rows("""
+            INSERT INTO channel_circuit (channel, state, updated_at_ms, body)
+            VALUES (\(c.channel), \(c.state), \(Self.millis(c.recordedAt)), \(try encode(c)))
+            ON CONFLICT (channel) DO UPDATE SET state = excluded.state, updated_at_ms = excluded.updated_at_ms, body = excluded.body
+            """)
+    }
+
     func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws {
         try db.rows("""
             INSERT INTO channel_state (channel, paused, changed_by, changed_at_ms)

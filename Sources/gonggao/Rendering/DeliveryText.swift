@@ -54,7 +54,19 @@ enum DeliveryText {
         } else {
             lines.append("  attempt log:")
             for a in attempts {
-                lines.append("    #\(a.number)  \(ShanghaiTime.text(a.startedAt)) → \(ShanghaiTime.text(a.finishedAt))  \(a.outcome.rawValue)  \(a.detail)")
+                lines.append("    #\(a.number)  \(ShanghaiTime.text(a.startedAt)) → \(ShanghaiTime.text(a.finishedAt))  \(a.outcome.rawValue)")
+                // Attempts logged before these fields existed carry only `detail`.
+                guard a.reason != nil || a.httpStatus != nil || a.curlError != nil || a.excerpt != nil else {
+                    lines.append("        detail    \(a.detail)")
+                    continue
+                }
+                if let reason = a.reason { lines.append("        reason    \(reason)") }
+                if let status = a.httpStatus { lines.append("        http      \(status)") }
+                if let curl = a.curlError { lines.append("        curl      error \(curl)") }
+                if let excerpt = a.excerpt, !excerpt.isEmpty {
+                    let oneLine = excerpt.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+                    lines.append("        response  \(oneLine.count > 200 ? String(oneLine.prefix(200)) + "…" : oneLine)")
+                }
             }
         }
         return lines

@@ -35,6 +35,7 @@ final class ChannelRuntime: Sendable {
                 channel.keyPath = "channels[\(i)]"
                 return try factory.makeAdapter(config: channel, context: context)
             }
+            _ = try lanes(config) // a lease too short for its channel is a start-up error
         } catch let e as ValidationError {
             client.close()
             throw ConfigError(file: config.file, "\(e)")
@@ -44,19 +45,26 @@ final class ChannelRuntime: Sendable {
         }
     }
 
-    /// One lane per adapter with the config's limits.
-    func lanes(_ settings: DeliverySettings) -> [LaneSettings] {
-        adapters.map {
-            LaneSettings(adapter: $0, concurrency: settings.concurrency, ratePerSecond: settings.ratePerSecond,
-                         retry: settings.retryPolicy, breakerThreshold: settings.breakerThreshold,
-                         breakerCooldown: .milliseconds(Int64(settings.breakerCooldownSeconds * 1000)))
+    /// One lane per adapter: the channel's own `delivery` block over the global one. Refuses a lease
+    /// that is not longer than the channel's timeout, naming the key.
+    func lanes(_ config: Config) throws -> [LaneSettings] {
+        try adapters.map { adapter in
+            let index = config.channels.firstIndex { $0.name == adapter.channel }
+            let overrides = index.flatMap { config.channels[$0].delivery }
+            let lane = config.delivery.lane(for: adapter, overrides: overrides)
+            if let problem = lane.leaseProblem {
+                let key = overrides?.leaseSeconds != nil ? "channels[\(index ?? 0)].delivery.leaseSeconds"
+                                                         : "channels[\(index ?? 0)].timeoutSeconds"
+                throw ConfigError(file: config.file, path: key, problem)
+            }
+            return lane
         }
     }
 
     /// The engine over `store` with this runtime's lanes.
-    func engine(store: any NoticeStore, config: Config, logger: Logger, now: @escaping @Sendable () -> Date) -> DeliveryEngine {
+    func engine(store: any NoticeStore, config: Config, logger: Logger, now: @escaping @Sendable () -> Date) throws -> DeliveryEngine {
         let base = config.publicBaseURL
-        return DeliveryEngine(store: store, lanes: lanes(config.delivery), logger: logger,
+        return DeliveryEngine(store: store, lanes: try lanes(config), logger: logger,
                               pollInterval: .milliseconds(config.delivery.pollMilliseconds), now: now,
                               publicURL: { _, content in PosterInput.parcelPageURL(base: base, content: content) })
     }

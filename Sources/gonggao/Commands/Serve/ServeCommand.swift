@@ -36,7 +36,7 @@ enum ServeRun {
         try await ctx.withStore { store in
             let runtime = inv.flag("no-workers")
                 ? nil : try ChannelRuntime(config: ctx.config, environment: ctx.environment, logger: logger)
-            let engine = runtime?.engine(store: store, config: ctx.config, logger: logger, now: now)
+            let engine = try runtime?.engine(store: store, config: ctx.config, logger: logger, now: now)
             let workersRunning = RunningFlag()
             let environment = try Self.environment(
                 store: store, ctx: ctx, pages: pages, logger: logger, now: now, engine: engine, workersRunning: workersRunning)

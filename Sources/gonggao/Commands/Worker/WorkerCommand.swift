@@ -22,7 +22,7 @@ extension CommandSpec {
         let now = try WallClock.running(environment: ctx.environment)
         try await ctx.withStore { store in
             let runtime = try ChannelRuntime(config: ctx.config, environment: ctx.environment, logger: logger)
-            let engine = runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
+            let engine = try runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
             logger.notice("worker started", ["worker.id": engine.owner, "channels": runtime.adapters.map(\.channel).joined(separator: ",")])
             let untilIdle = inv.flag("until-idle")
             let reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger) {
@@ -36,8 +36,17 @@ extension CommandSpec {
 
 /// Runs an engine until a stop signal or `until` returns, then lets in-flight sends finish.
 enum WorkerLoop {
+    /// What ends a part of the loop.
+    private enum Event: Sendable {
+        case engineStopped, stoppingDone, graceExpired, nothing
+    }
+
     /// Runs `engine` until SIGTERM/SIGINT or until `until` returns a reason; returns why it stopped.
-    /// In-flight sends get `grace` seconds; after that the process exits (their leases expire and
+    ///
+    /// Then the engine stops claiming, and the attempts in flight get `grace` seconds to finish
+    /// undisturbed; their real outcomes are recorded. At the grace deadline the sends still running are
+    /// cancelled (recorded as retryable "cancelled" attempts, retried by the next worker); if even that
+    /// does not end them within 5 s more, the process exits with status 1 (their leases expire and
     /// another worker retries them: nothing is lost).
     /// `stopping` runs once the stop is decided, beside the in-flight sends (the service stops its
     /// HTTP server there).
@@ -45,24 +54,45 @@ enum WorkerLoop {
                     until: @escaping @Sendable () async -> String?,
                     stopping: @escaping @Sendable () async -> Void = {}) async -> String {
         let stop = StopSignal()
-        return await withTaskGroup(of: String?.self) { group in
-            group.addTask { await engine.run(); return nil }
-            group.addTask { await stop.wait().map { "signal \($0)" } }
-            group.addTask { await until() }
-            var reason = "stopped"
-            while let finished = await group.next() {
-                if let finished { reason = finished; break }
+        return await withTaskGroup(of: Event.self) { group in
+            group.addTask { await engine.run(); return .engineStopped }
+            // The stop decision: its own group, so its waiters are cancelled without touching the engine.
+            let reason = await withTaskGroup(of: String?.self) { waiters in
+                waiters.addTask { await stop.wait().map { "signal \($0)" } }
+                waiters.addTask { await until() }
+                var reason = "stopped"
+                while let finished = await waiters.next() {
+                    if let finished { reason = finished; break }
+                }
+                waiters.cancelAll()
+                return reason
             }
-            group.cancelAll()
-            group.addTask { await stopping(); return nil }
-            let deadline = Task.detached {
-                try await Task.sleep(for: .milliseconds(Int64(grace * 1000)))
-                logger.error("in-flight sends did not finish within the grace period; exiting (their leases will expire and be retried)",
-                             ["grace.seconds": "\(grace)"])
-                exit(ExitStatus.failure.rawValue)
+            logger.notice("stopping: no new work is claimed; in-flight sends may finish", ["reason": reason, "grace.seconds": "\(grace)"])
+            engine.stopClaiming()
+            group.addTask { await stopping(); return .stoppingDone }
+            group.addTask {
+                do { try await Task.sleep(for: .milliseconds(Int64(grace * 1000))) } catch { return .nothing }
+                return .graceExpired
             }
-            await group.waitForAll()
-            deadline.cancel()
+            var engineStopped = false
+            var stoppingDone = false
+            while !(engineStopped && stoppingDone), let event = await group.next() {
+                switch event {
+                case .engineStopped: engineStopped = true
+                case .stoppingDone: stoppingDone = true
+                case .nothing: break
+                case .graceExpired:
+                    logger.error("in-flight sends did not finish within the grace period; cancelling them (they will be retried)",
+                                 ["grace.seconds": "\(grace)"])
+                    group.cancelAll()
+                    Task.detached {
+                        try await Task.sleep(for: .seconds(5))
+                        logger.error("in-flight sends ignored their cancellation; exiting (their leases will expire and be retried)")
+                        exit(ExitStatus.failure.rawValue)
+                    }
+                }
+            }
+            group.cancelAll() // the grace timer
             return reason
         }
     }
