@@ -119,7 +119,7 @@ import TestSupport
         #expect(cancelled.split(separator: "\n").count == 5, "v1's four deliveries were cancelled: \(cancelled)")
 
         #expect(try await sandbox.ok(["notice", "withdraw", id, "--as", "li.na", "--reason", "项目调整"])
-            == "withdrawn \(id)/v2, 3 withdrawal deliveries queued")
+            == "withdrawn \(id)/v2, 4 withdrawal deliveries queued")
         #expect(try await sandbox.ok(["audit", "verify"]).hasPrefix("audit chain OK: "))
     }
 }

@@ -4,7 +4,12 @@ import Testing
 /// External checkers (zbar-tools, poppler-utils). Tests that need them run when they are installed,
 /// and always when `CI=true` — where a missing tool is a failure, never a skip.
 enum Tools {
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    static let isCI = isCI(ProcessInfo.processInfo.environment)
+
+    /// `CI=true` (or `1`, `yes`): the lead's .ci/run and CI services set it.
+    static func isCI(_ environment: [String: String]) -> Bool {
+        ["true", "1", "yes"].contains((environment["CI"] ?? "").lowercased())
+    }
 
     static func path(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
@@ -17,7 +22,8 @@ enum Tools {
     static let checkers = ["zbarimg", "pdftoppm", "pdftotext", "pdffonts"]
     static var installed: Bool { checkers.allSatisfy { path($0) != nil } }
     /// Condition for `.enabled(if:)`: run when the tools exist, and in CI regardless (to fail loudly).
-    static var shouldRun: Bool { installed || isCI }
+    static var shouldRun: Bool { shouldRun(installed: installed, ci: isCI) }
+    static func shouldRun(installed: Bool, ci: Bool) -> Bool { installed || ci }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String

@@ -24,8 +24,8 @@ public enum Fixtures {
 
     /// The four channels of the sample, in config order.
     public static let channels = ["print", "provincial-portal", "county-column", "mobile-platform"]
-    /// A paper poster cannot be withdrawn by a push.
-    public static let withdrawChannels = ["provincial-portal", "county-column", "mobile-platform"]
+    /// Every channel takes a withdrawal: the portals take the notice down, print prints a 撤回公告.
+    public static let withdrawChannels = ["print", "provincial-portal", "county-column", "mobile-platform"]
 
     // MARK: the sample project
 

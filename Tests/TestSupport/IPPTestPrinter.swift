@@ -12,7 +12,9 @@ public final class IPPTestPrinter: @unchecked Sendable {
 
     public var uri: String { "ipp://localhost:\(port)/ipp/print" }
 
-    public init(name: String = "GonggaoTest") throws {
+    /// - Parameter formats: the document formats it accepts (`-f`); anything else it refuses with
+    ///   client-error-document-format-not-supported.
+    public init(name: String = "GonggaoTest", formats: String = "application/pdf") throws {
         try Self.ensureDaemons()
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("ipp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
@@ -23,7 +25,7 @@ public final class IPPTestPrinter: @unchecked Sendable {
         // SIGTERM, so `terminate()` never ends it and `waitUntilExit()` hangs the whole run.
         process = try ProcessRunner.start(
             "/usr/sbin/ippeveprinter",
-            ["-p", "\(port)", "-f", "application/pdf", "-k", "-d", spool.path, "-n", "localhost", name],
+            ["-p", "\(port)", "-f", formats, "-k", "-d", spool.path, "-n", "localhost", name],
             environment: ProcessInfo.processInfo.environment, directory: spool, scratch: scratch)
         // Ready when it accepts a connection.
         let deadline = Date().addingTimeInterval(10)
@@ -69,15 +71,32 @@ public final class IPPTestPrinter: @unchecked Sendable {
         try? FileManager.default.removeItem(at: scratch)
     }
 
+    /// Serialises `ensureDaemons`: two printers starting at once must not both start dbus or avahi.
+    private static let daemonLock = NSLock()
+
+    /// Starts the system dbus and avahi once, if they are not running; safe to call concurrently
+    /// (one caller checks and starts, the others wait for it). Throws when a daemon cannot start.
     static func ensureDaemons() throws {
-        if !running("dbus-daemon") {
-            try? FileManager.default.removeItem(atPath: "/run/dbus/pid")
-            try? FileManager.default.createDirectory(atPath: "/run/dbus", withIntermediateDirectories: true)
-            try run("/usr/bin/dbus-daemon", ["--system", "--fork"])
+        try daemonLock.withLock {
+            if !running("dbus-daemon") {
+                try? FileManager.default.removeItem(atPath: "/run/dbus/pid")
+                try? FileManager.default.createDirectory(atPath: "/run/dbus", withIntermediateDirectories: true)
+                try run("/usr/bin/dbus-daemon", ["--system", "--fork"])
+                try waitFor("dbus-daemon's socket") { FileManager.default.fileExists(atPath: "/run/dbus/system_bus_socket") }
+            }
+            if !running("avahi-daemon") {
+                try run("/usr/sbin/avahi-daemon", ["--daemonize", "--no-drop-root", "--no-rlimits", "--no-chroot"])
+                try waitFor("avahi-daemon") { running("avahi-daemon") }
+                usleep(300_000) // it registers on the bus just after it forks
+            }
         }
-        if !running("avahi-daemon") {
-            try run("/usr/sbin/avahi-daemon", ["--daemonize", "--no-drop-root", "--no-rlimits", "--no-chroot"])
-            usleep(300_000)
+    }
+
+    private static func waitFor(_ what: String, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(5)
+        while !condition() {
+            guard Date() < deadline else { throw IPPTestPrinterError(message: "\(what) did not start within 5 s") }
+            usleep(20_000)
         }
     }
 

@@ -10,40 +10,49 @@ public final class PosterPrinting: Sendable {
     private let renderer: PosterRenderer
     private let queue = DispatchQueue(label: "gonggao.poster")
     public let publicBaseURL: String
+    /// The resolution of the PNG pages a printer gets (300 for print).
     public let dpi: Int
+    /// The resolution of a PNG download (150, a preview).
+    public let previewDPI: Int
     public let seal: SealImage?
 
-    public init(template: PosterTemplate, publicBaseURL: String, dpi: Int = 150, seal: SealImage? = nil) throws {
+    public init(template: PosterTemplate, publicBaseURL: String, dpi: Int = 300, previewDPI: Int = 150,
+                seal: SealImage? = nil) throws {
         renderer = try PosterRenderer(template: template)
         self.publicBaseURL = publicBaseURL
         self.dpi = dpi
+        self.previewDPI = previewDPI
         self.seal = seal
     }
 
     /// The document for one print request.
     public func document(for request: ChannelRequest) async throws -> PrintDocument {
-        let input = PosterInput(notice: request.notice, project: request.project,
-                                qrURL: PosterInput.parcelPageURL(base: publicBaseURL, content: request.notice.content),
-                                postingPeriod: request.notice.content.kind.postingPeriodLine, seal: seal,
-                                mark: Self.mark(for: request))
+        var prepared = PosterInput(notice: request.notice, project: request.project,
+                                   qrURL: PosterInput.parcelPageURL(base: publicBaseURL, content: request.notice.content),
+                                   postingPeriod: request.notice.content.kind.postingPeriodLine, seal: seal,
+                                   mark: Self.mark(for: request)?.text)
+        // A withdrawal notice is a document of its own day: its PDF dates are the withdrawal time.
+        if request.operation == .withdraw, let withdrawnAt = request.notice.withdrawnAt { prepared.approvedAt = withdrawnAt }
         let renderer = self.renderer
         let dpi = self.dpi
+        let input = prepared
         let poster = try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
             queue.async {
                 c.resume(with: Result { try renderer.render(input, format: .both, dpi: dpi) })
             }
         }
         guard let pdf = poster.pdf else { throw PosterError.invalidDPI(dpi) }
-        return PrintDocument(pdf: pdf, png: poster.pngPages.first, paper: poster.paper, pages: poster.pageCount)
+        return PrintDocument(pdf: pdf, pngPages: poster.pngPages, dpi: dpi, paper: poster.paper, pages: poster.pageCount,
+                             missingGlyphs: poster.missingGlyphs.map(\.codePoint))
     }
 
-    /// One version's poster for download: the PDF, or the first page as a PNG at this object's dpi.
+    /// One version's poster for download: the PDF, or the first page as a PNG at the preview dpi.
     public func download(_ notice: NoticeVersion, project: Project, png: Bool) async throws -> [UInt8] {
         let input = PosterInput(notice: notice, project: project,
                                 qrURL: PosterInput.parcelPageURL(base: publicBaseURL, content: notice.content),
                                 postingPeriod: notice.content.kind.postingPeriodLine, seal: seal)
         let renderer = self.renderer
-        let dpi = self.dpi
+        let dpi = self.previewDPI
         let poster = try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
             queue.async {
                 c.resume(with: Result { try renderer.render(input, format: png ? .png : .pdf, dpi: dpi) })
@@ -53,15 +62,10 @@ public final class PosterPrinting: Sendable {
         return bytes
     }
 
-    /// The red line above the title: 撤回 for a withdrawal, 更正 for a later version.
-    static func mark(for request: ChannelRequest) -> String? {
-        if request.operation == .withdraw {
-            let date = CivilDate(request.notice.withdrawnAt ?? request.now).chinese
-            return "撤回公告：本公告已于\(date)撤回，原公告内容作废"
-        }
-        if let corrects = request.corrects {
-            return "更正公告：本版（第\(request.notice.version)版）更正\(corrects.content.documentNumber)（第\(corrects.version)版）"
-        }
+    /// The red line above the title: 撤回公告 for a withdrawal, 更正 for a correction (see `PosterMark`).
+    static func mark(for request: ChannelRequest) -> PosterMark? {
+        if request.operation == .withdraw { return .withdrawal(request.notice, fallback: request.now) }
+        if let corrects = request.corrects { return .correction(request.notice, corrects: corrects) }
         return nil
     }
 }

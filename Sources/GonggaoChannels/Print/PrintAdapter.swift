@@ -4,16 +4,24 @@ import GonggaoCore
 /// A rendered poster, ready for a printer.
 public struct PrintDocument: Sendable {
     public var pdf: [UInt8]
-    public var png: [UInt8]?
+    /// One PNG per page (empty when the renderer made none).
+    public var pngPages: [[UInt8]]
+    /// The PNG pages' resolution, when there are any.
+    public var dpi: Int?
     /// `A4` or `A3`.
     public var paper: String
     public var pages: Int
+    /// Code points drawn without a glyph (`--allow-missing-glyphs`); empty for a complete poster.
+    public var missingGlyphs: [String]
 
-    public init(pdf: [UInt8], png: [UInt8]?, paper: String, pages: Int) {
+    public init(pdf: [UInt8], pngPages: [[UInt8]] = [], dpi: Int? = nil, paper: String, pages: Int,
+                missingGlyphs: [String] = []) {
         self.pdf = pdf
-        self.png = png
+        self.pngPages = pngPages
+        self.dpi = pngPages.isEmpty ? nil : dpi
         self.paper = paper
         self.pages = pages
+        self.missingGlyphs = missingGlyphs
     }
 }
 
@@ -50,11 +58,13 @@ public struct PrintAdapter: ChannelAdapter {
         var notes: [String] = []
         if let spool {
             do {
-                var files: [(ext: String, bytes: [UInt8])] = [("pdf", document.pdf)]
-                if let png = document.png { files.append(("png", png)) }
+                var files: [(suffix: String, bytes: [UInt8])] = [(".pdf", document.pdf)]
+                for (i, png) in document.pngPages.enumerated() { files.append(("-p\(i + 1).png", png)) }
                 let manifest = SpoolFolder.Manifest(noticeID: notice.id, version: notice.version, kind: notice.content.kind.rawValue,
                                                     operation: request.operation.rawValue, paper: document.paper,
-                                                    parcels: notice.content.parcels, files: [:])
+                                                    pages: document.pages, dpi: document.dpi,
+                                                    parcels: notice.content.parcels, files: [:],
+                                                    missingGlyphs: document.missingGlyphs.isEmpty ? nil : document.missingGlyphs)
                 let parcel = request.project.parcel(notice.content.parcels.first ?? "")
                 let path = try spool.write(county: parcel?.countyName ?? request.project.county.name,
                                            township: parcel?.township ?? request.project.township,

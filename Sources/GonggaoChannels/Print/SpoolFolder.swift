@@ -4,7 +4,9 @@ import GonggaoCrypto
 import Glibc
 #endif
 
-/// A print station's spool folder: `<root>/<county>/<township>/<notice>-v<version>.{pdf,png,json}`.
+/// A print station's spool folder: `<root>/<county>/<township>/` holds, per poster, `<base>.pdf`,
+/// `<base>-p1.png` … `<base>-p<n>.png` (one per page) and `<base>.json`, the manifest; `<base>` is
+/// `<notice>-v<version>` for a publication and `<notice>-v<version>-withdrawal` for a withdrawal notice.
 ///
 /// Every file is written to a temporary name in the same folder, synced, then renamed, so a station
 /// watching the folder never reads half a file; the manifest comes last and names the others with
@@ -14,25 +16,49 @@ public struct SpoolFolder: Sendable {
 
     public init(root: String) { self.root = root }
 
-    /// One spooled poster's manifest.
+    /// One spooled poster's manifest (`<base>.json`, keys sorted).
     public struct Manifest: Codable, Sendable, Equatable {
         public var noticeID: String
         public var version: Int
+        /// The notice kind (`pre-announcement`, …).
         public var kind: String
+        /// `create`, `update` (a correction, marked 更正) or `withdraw` (a 撤回公告).
         public var operation: String
+        /// `A4` or `A3`.
         public var paper: String
+        /// Pages of the PDF; there is one PNG per page.
+        public var pages: Int
+        /// The PNG pages' resolution (absent when no PNG was written).
+        public var dpi: Int?
         public var parcels: [String]
+        /// File name → hex SHA-256 of its bytes, for every file of this poster but the manifest.
         public var files: [String: String]
+        /// Code points printed without a glyph (rendered with --allow-missing-glyphs); absent when none.
+        public var missingGlyphs: [String]?
+
+        public init(noticeID: String, version: Int, kind: String, operation: String, paper: String, pages: Int,
+                    dpi: Int?, parcels: [String], files: [String: String], missingGlyphs: [String]? = nil) {
+            self.noticeID = noticeID
+            self.version = version
+            self.kind = kind
+            self.operation = operation
+            self.paper = paper
+            self.pages = pages
+            self.dpi = dpi
+            self.parcels = parcels
+            self.files = files
+            self.missingGlyphs = missingGlyphs
+        }
     }
 
-    /// Writes the files and the manifest; returns the manifest's path.
-    public func write(county: String, township: String, baseName: String, files: [(ext: String, bytes: [UInt8])],
+    /// Writes the files (`<baseName><suffix>`, e.g. `-p1.png`) and then the manifest; returns the manifest's path.
+    public func write(county: String, township: String, baseName: String, files: [(suffix: String, bytes: [UInt8])],
                       manifest: Manifest) throws -> String {
         let folder = [root, Self.safeComponent(county), Self.safeComponent(township)].joined(separator: "/")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var m = manifest
         for file in files {
-            let name = "\(baseName).\(file.ext)"
+            let name = baseName + file.suffix
             try Self.writeAtomically(file.bytes, to: "\(folder)/\(name)")
             m.files[name] = GonggaoCrypto.hex(GonggaoCrypto.sha256(file.bytes))
         }

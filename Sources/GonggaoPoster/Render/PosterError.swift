@@ -14,7 +14,7 @@ public enum PosterError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingGlyphs(let glyphs):
-            "missing glyphs (no glyph in the template fonts; pass allowMissingGlyphs to render anyway): "
+            "missing glyphs (no glyph in the template fonts; render anyway with --allow-missing-glyphs): "
                 + glyphs.map(\.description).joined(separator: "; ")
         case .unknownParcel(let key, let project):
             "parcels: '\(key)' is not a parcel of project '\(project)'"

@@ -68,7 +68,7 @@ public final class PosterRenderer: @unchecked Sendable {
         if format.wantsPDF {
             let document = try PDFDocument(
                 widthPoints: width, heightPoints: height,
-                metadata: metadata(input, code: code))
+                metadata: metadata(input, code: code, missing: missing))
             for page in composed.pages {
                 drawPage(page, on: document.cr, store: store, seal: seal)
                 document.showPage()
@@ -81,17 +81,16 @@ public final class PosterRenderer: @unchecked Sendable {
             for (index, page) in composed.pages.enumerated() {
                 let raster = try RasterPage(widthPoints: width, heightPoints: height, dpi: Double(dpi))
                 drawPage(page, on: raster.cr, store: store, seal: seal)
-                pngs.append(
-                    try raster.png(
-                        dpi: Double(dpi),
-                        text: [
-                            ("Title", input.content.title),
-                            ("Notice", input.noticeID),
-                            ("Version", String(input.version)),
-                            ("Page", "\(index + 1)/\(composed.pages.count)"),
-                            ("Verification", code),
-                            ("Software", "Gonggao"),
-                        ]))
+                var text: [(key: String, value: String)] = [
+                    ("Title", input.content.title),
+                    ("Notice", input.noticeID),
+                    ("Version", String(input.version)),
+                    ("Page", "\(index + 1)/\(composed.pages.count)"),
+                    ("Verification", code),
+                    ("Software", "Gonggao"),
+                ]
+                if !missing.isEmpty { text.append(("MissingGlyphs", Self.missingRecord(missing))) }
+                pngs.append(try raster.png(dpi: Double(dpi), text: text))
             }
         }
 
@@ -142,7 +141,13 @@ public final class PosterRenderer: @unchecked Sendable {
         }
     }
 
-    private func metadata(_ input: PosterInput, code: String) -> PDFMetadata {
+    /// How a render with missing glyphs is recorded in the PDF keywords and the PNG text:
+    /// `missing-glyphs U+20000 U+1F600 (--allow-missing-glyphs)`.
+    public static func missingRecord(_ missing: [MissingGlyph]) -> String {
+        "missing-glyphs " + missing.map(\.codePoint).joined(separator: " ") + " (--allow-missing-glyphs)"
+    }
+
+    private func metadata(_ input: PosterInput, code: String, missing: [MissingGlyph]) -> PDFMetadata {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = CivilDate.legalTimeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: input.approvedAt)
@@ -153,7 +158,9 @@ public final class PosterRenderer: @unchecked Sendable {
         return PDFMetadata(
             title: input.content.title, author: input.content.issuer,
             subject: "\(input.content.documentNumber) · \(input.noticeID) v\(input.version) · 校验码 \(code)",
-            keywords: input.content.parcels.joined(separator: ", "), creator: "Gonggao", date: date)
+            keywords: ([input.content.parcels.joined(separator: ", ")] + (missing.isEmpty ? [] : [Self.missingRecord(missing)]))
+                .joined(separator: "; "),
+            creator: "Gonggao", date: date)
     }
 
     /// Throws `PosterError.missingGlyphs` unless the input allows them; returns what is missing.

@@ -27,7 +27,7 @@ enum ArgumentParser {
                 throw UsageError("unknown option '\(token)' for 'gonggao \(command.name)' (see 'gonggao \(command.name) --help')")
             }
             if spec.isFlag {
-                if inline != nil { throw UsageError("option --\(name) takes no value") }
+                if inline != nil { throw UsageError("option \(spec.spelling) takes no value") }
                 inv.flags.insert(name)
                 continue
             }
@@ -35,11 +35,11 @@ enum ArgumentParser {
             if let inline {
                 value = inline
             } else {
-                guard i < tokens.count else { throw UsageError("option --\(name) needs a value (\(spec.value!))") }
+                guard i < tokens.count else { throw UsageError("option \(spec.spelling) needs a value (\(spec.value!))") }
                 value = tokens[i]
                 i += 1
             }
-            if inv.options[name] != nil { throw UsageError("option --\(name) is given twice") }
+            if inv.options[name] != nil { throw UsageError("option \(spec.spelling) is given twice") }
             inv.options[name] = value
         }
 
@@ -59,10 +59,10 @@ enum ArgumentParser {
             throw UsageError("missing \(arg.name) for 'gonggao \(inv.command.name)' (usage: \(inv.command.usageLine))")
         }
         for option in inv.command.options where option.required && inv.options[option.name] == nil {
-            throw UsageError("missing --\(option.name) \(option.value ?? "") for 'gonggao \(inv.command.name)' (usage: \(inv.command.usageLine))")
+            throw UsageError("missing \(option.spelling) \(option.value ?? "") for 'gonggao \(inv.command.name)' (usage: \(inv.command.usageLine))")
         }
         for (name, value) in inv.options where value.isEmpty {
-            throw UsageError("option --\(name) is empty")
+            throw UsageError("option \(name.count == 1 ? "-" : "--")\(name) is empty")
         }
     }
 }

@@ -109,7 +109,7 @@ enum URLCheck {
 }
 
 extension PosterSettings: Decodable {
-    enum Keys: String, CodingKey, CaseIterable { case paper, dpi, seal }
+    enum Keys: String, CodingKey, CaseIterable { case paper, dpi, printDPI, seal }
 
     init(from decoder: any Decoder) throws {
         try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
@@ -118,6 +118,10 @@ extension PosterSettings: Decodable {
         guard ["A4", "A3"].contains(paper) else { throw decoder.configProblem(at: [Keys.paper], "'\(paper)' is not A4 or A3") }
         dpi = try c.decodeIfPresent(Int.self, forKey: .dpi) ?? 150
         guard (72...600).contains(dpi) else { throw decoder.configProblem(at: [Keys.dpi], "must be 72…600, not \(dpi)") }
+        printDPI = try c.decodeIfPresent(Int.self, forKey: .printDPI) ?? 300
+        guard (72...600).contains(printDPI) else {
+            throw decoder.configProblem(at: [Keys.printDPI], "must be 72…600, not \(printDPI)")
+        }
         seal = try c.decodeIfPresent(String.self, forKey: .seal)
     }
 }

@@ -29,8 +29,9 @@ struct Config: Sendable {
     /// Enabled channel names in config order: each receives one delivery per approved version.
     var deliveryChannels: [String] { channels.filter(\.enabled).map(\.name) }
 
-    /// Enabled channels that can take a notice down again (a paper poster cannot be withdrawn).
-    var withdrawChannels: [String] { channels.filter { $0.enabled && $0.type != ChannelKind.print }.map(\.name) }
+    /// Enabled channels that receive a withdrawal: every one (the portals take the notice down, the
+    /// print channel prints a 撤回公告 to post over the paper poster).
+    var withdrawChannels: [String] { channels.filter(\.enabled).map(\.name) }
 
     /// The folder of the SQLite store (the default spool folder and logs live beside it).
     var storeFolder: String { (store.location as NSString).deletingLastPathComponent }
@@ -40,8 +41,10 @@ struct Config: Sendable {
 struct PosterSettings: Sendable, Equatable {
     /// `A4` or `A3` (a template in `<templates>/posters/`). Default A4.
     var paper: String = "A4"
-    /// PNG resolution. Default 150 (preview); 300 for print shops.
+    /// PNG resolution of previews (`poster render`, downloads). Default 150.
     var dpi: Int = 150
+    /// PNG resolution of the pages the print channel spools. Default 300.
+    var printDPI: Int = 300
     /// A PNG of the issuer's seal, printed over the date; nil leaves the space for a hand stamp.
     var seal: String?
 }

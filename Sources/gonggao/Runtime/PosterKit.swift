@@ -31,11 +31,13 @@ struct PosterKit: Sendable {
         }
     }
 
-    /// The print channel's renderer (the configured paper and dpi).
+    /// The print channel's renderer: the configured paper, PNG pages at `poster.printDPI` (300),
+    /// downloads at `poster.dpi` (150).
     func printing() throws -> PosterPrinting {
         do {
             return try PosterPrinting(template: try PosterTemplate.load(path: templatePath(paper: config.poster.paper)),
-                                      publicBaseURL: config.publicBaseURL, dpi: config.poster.dpi, seal: try seal())
+                                      publicBaseURL: config.publicBaseURL, dpi: config.poster.printDPI,
+                                      previewDPI: config.poster.dpi, seal: try seal())
         } catch let e as ConfigError {
             throw e
         } catch {
@@ -43,11 +45,16 @@ struct PosterKit: Sendable {
         }
     }
 
-    /// The input for one stored version (the QR opens its parcel page).
-    func input(_ notice: NoticeVersion, project: Project, allowMissingGlyphs: Bool) throws -> PosterInput {
-        PosterInput(notice: notice, project: project,
-                    qrURL: PosterInput.parcelPageURL(base: config.publicBaseURL, content: notice.content),
-                    postingPeriod: notice.content.kind.postingPeriodLine, seal: try seal(),
-                    allowMissingGlyphs: allowMissingGlyphs)
+    /// The input for one stored version (the QR opens its parcel page), marked as the print channel
+    /// marks it (`PosterMark.of`): 草稿 before approval, 更正 with the document number of `previous`
+    /// (version n−1) for a correction, 撤回公告 once withdrawn.
+    func input(_ notice: NoticeVersion, previous: NoticeVersion?, project: Project, allowMissingGlyphs: Bool) throws -> PosterInput {
+        var input = PosterInput(notice: notice, project: project,
+                                qrURL: PosterInput.parcelPageURL(base: config.publicBaseURL, content: notice.content),
+                                postingPeriod: notice.content.kind.postingPeriodLine, seal: try seal(),
+                                mark: PosterMark.of(notice, previous: previous)?.text,
+                                allowMissingGlyphs: allowMissingGlyphs)
+        if notice.state == .withdrawn, let withdrawnAt = notice.withdrawnAt { input.approvedAt = withdrawnAt }
+        return input
     }
 }

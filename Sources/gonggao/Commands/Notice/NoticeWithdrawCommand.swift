@@ -8,7 +8,12 @@ extension CommandSpec {
         summary: "withdraw (撤回) an approved notice: cancel its pending deliveries, queue withdrawals",
         arguments: [.noticeID],
         options: [.user, .reason, .json],
-        discussion: "Withdrawals go to every enabled channel except print (a paper poster is taken down by hand)."
+        discussion: """
+            Withdrawals go to every enabled channel: the portals take the notice down; the print channel
+            prints a withdrawal notice (撤回公告) to post over the paper poster, spooled as
+            <notice>-v<version>-withdrawal.pdf beside the original. A channel that never received the
+            notice records nothing-to-withdraw.
+            """
     ) { inv, ctx in
         let id = inv.argument("ID")
         let (version, changed, deliveries) = try await ctx.withStore { store in

@@ -12,27 +12,30 @@ extension CommandSpec {
         arguments: [.noticeID],
         options: PosterOptions.specs + [OptionSpec(name: "version", value: "N", help: "the version (default: the latest)")],
         discussion: """
-            Files are <out>/<notice>-v<version>.pdf and <notice>-v<version>-p<page>.png, written atomically.
-            A version that is not approved is marked 草稿 on the poster. A character without a glyph in the
-            template's fonts fails the render with the characters and where they occur, unless
-            --allow-missing-glyphs (then they are listed on stderr).
+            Files are <out>/<notice>-v<version>.pdf and <notice>-v<version>-p<page>.png (one per page),
+            written atomically; stdout lists them. The poster is marked as the print channel marks it: 草稿
+            before approval, 更正 with the document number it corrects for a later version, 撤回公告 once
+            withdrawn. A character without a glyph in the template's fonts fails the render with the
+            characters and where they occur, unless --allow-missing-glyphs: then they are listed on stderr
+            and recorded in the PDF keywords and the PNG text ("missing-glyphs U+…").
             """
     ) { inv, ctx in
         let options = try PosterOptions(inv, config: ctx.config)
         let requested = try inv.positiveInt("version")
         let id = inv.argument("ID")
-        let (notice, project) = try await ctx.withStore { store in
-            try await store.read { tx -> (NoticeVersion, Project) in
+        let (notice, previous, project) = try await ctx.withStore { store in
+            try await store.read { tx -> (NoticeVersion, NoticeVersion?, Project) in
                 let versions = try tx.noticeVersions(id)
                 guard let latest = versions.last else { throw WorkflowError.unknownNotice(id) }
                 let v = requested.flatMap { n in versions.first { $0.version == n } } ?? latest
                 if let requested, v.version != requested { throw WorkflowError.unknownVersion(notice: id, version: requested) }
                 guard let project = try tx.project(v.content.project) else { throw WorkflowError.unknownProject(v.content.project) }
-                return (v, project)
+                return (v, versions.first { $0.version == v.version - 1 }, project)
             }
         }
         let renderer = try PosterKit(config: ctx.config).renderer(paper: options.paper)
-        let files = try options.render(notice, project: project, renderer: renderer, kit: PosterKit(config: ctx.config))
+        let files = try options.render(notice, previous: previous, project: project, renderer: renderer,
+                                       kit: PosterKit(config: ctx.config))
         ctx.output.lines(files)
     }
 
@@ -45,10 +48,12 @@ extension CommandSpec {
         let options = try PosterOptions(inv, config: ctx.config)
         let key = inv.option("project") ?? ""
         let (notices, project) = try await ctx.withStore { store in
-            try await store.read { tx -> ([NoticeVersion], Project) in
+            try await store.read { tx -> ([(NoticeVersion, NoticeVersion?)], Project) in
                 guard let project = try tx.project(key) else { throw WorkflowError.unknownProject(key) }
-                let approved = try tx.notices(NoticeFilter(project: key)).compactMap { latest in
-                    try tx.noticeVersions(latest.id).last { $0.state == .approved }
+                let approved = try tx.notices(NoticeFilter(project: key)).compactMap { latest -> (NoticeVersion, NoticeVersion?)? in
+                    let versions = try tx.noticeVersions(latest.id)
+                    guard let v = versions.last(where: { $0.state == .approved }) else { return nil }
+                    return (v, versions.first { $0.version == v.version - 1 })
                 }
                 return (approved.reversed(), project)
             }
@@ -56,8 +61,8 @@ extension CommandSpec {
         let kit = PosterKit(config: ctx.config)
         let renderer = try kit.renderer(paper: options.paper)
         let progress = Progress(total: notices.count)
-        for (i, notice) in notices.enumerated() {
-            let files = try options.render(notice, project: project, renderer: renderer, kit: kit)
+        for (i, (notice, previous)) in notices.enumerated() {
+            let files = try options.render(notice, previous: previous, project: project, renderer: renderer, kit: kit)
             progress.step(i + 1, "\(notice.reference) \(files.count) file(s)")
             if !progress.isTerminal { ctx.output.lines(files) }
         }
@@ -98,7 +103,8 @@ struct PosterOptions {
         OptionSpec(name: "format", value: "pdf|png|both", help: "what to write (default both)"),
         OptionSpec(name: "dpi", value: "N", help: "PNG resolution: 150 preview, 300 print (default: the config's poster.dpi)"),
         OptionSpec(name: "out", value: "DIR", help: "folder to write into (default: the current folder)"),
-        OptionSpec(name: "allow-missing-glyphs", help: "render even when a character has no glyph (listed on stderr)"),
+        OptionSpec(name: "allow-missing-glyphs",
+                   help: "render even when a character has no glyph (listed on stderr, recorded in the files)"),
     ]
 
     var paper: String
@@ -117,12 +123,10 @@ struct PosterOptions {
         allowMissingGlyphs = inv.flag("allow-missing-glyphs")
     }
 
-    /// Renders one version and writes its files; returns their paths.
-    func render(_ notice: NoticeVersion, project: Project, renderer: PosterRenderer, kit: PosterKit) throws -> [String] {
-        var input = try kit.input(notice, project: project, allowMissingGlyphs: allowMissingGlyphs)
-        if notice.state != .approved && notice.state != .superseded && notice.state != .withdrawn {
-            input.mark = "草稿：\(notice.reference)尚未批准，不得张贴"
-        }
+    /// Renders one version (`previous` is version n−1, for the 更正 mark) and writes its files; returns their paths.
+    func render(_ notice: NoticeVersion, previous: NoticeVersion?, project: Project, renderer: PosterRenderer,
+                kit: PosterKit) throws -> [String] {
+        let input = try kit.input(notice, previous: previous, project: project, allowMissingGlyphs: allowMissingGlyphs)
         let poster: RenderedPoster
         do {
             poster = try renderer.render(input, format: format, dpi: dpi)
@@ -131,6 +135,10 @@ struct PosterOptions {
         }
         for glyph in poster.missingGlyphs {
             Output.error("warning: \(notice.reference): no glyph for \(glyph) (rendered anyway: --allow-missing-glyphs)")
+        }
+        if !poster.missingGlyphs.isEmpty {
+            Output.error("warning: \(notice.reference): recorded in the PDF keywords and PNG text: "
+                         + PosterRenderer.missingRecord(poster.missingGlyphs))
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let base = (out as NSString).appendingPathComponent("\(notice.id)-v\(notice.version)")
