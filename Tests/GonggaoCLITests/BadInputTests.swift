@@ -47,7 +47,7 @@ import TestSupport
         Case(name: "malformed JSON", status: 3, mentions: ["bad.json", "malformed JSON", "line 3, column"]) { p in
             draft(try p.sandbox.write("bad.json", "{\n  \"project\": \"330523-2026-37\",\n  \"kind\": ,\n  \"title\": \"x\"\n}\n"))
         },
-        Case(name: "unknown notice kind", status: 3, mentions: ["kind", "pre-annoucement"]) { p in
+        Case(name: "unknown notice kind", status: 3, mentions: ["kind", "'pre-annoucement' is not a notice kind", "pre-announcement, survey-results"]) { p in
             draft(try p.notice("kind.json") { $0["kind"] = "pre-annoucement" })
         },
         Case(name: "missing mandatory field", status: 3, mentions: ["issuer is required"]) { p in
@@ -72,6 +72,18 @@ import TestSupport
                 o["parcels"] = parcels
             }
             return ["project", "import", file, "--as", "zhang.wei"]
+        },
+        Case(name: "re-import dropping a parcel a notice names", status: 3,
+             mentions: ["parcel '330523-2026-37-2'", "is named by notice", "cannot be removed"]) { p in
+            let file = try p.project("dropped.json") { o in
+                var parcels = o["parcels"] as! [[String: Any]]
+                parcels[1]["key"] = "330523-2026-37-3"
+                o["parcels"] = parcels
+            }
+            return ["project", "import", file, "--as", "zhang.wei"]
+        },
+        Case(name: "unknown channel filter", status: 2, mentions: ["--channel", "'nope'", "print"]) { _ in
+            ["deliveries", "list", "--channel", "nope"]
         },
         Case(name: "body over 20,000 characters", status: 3, mentions: ["body", "20001 characters", "at most 20000"]) { p in
             draft(try p.notice("body.json") { $0["body"] = [String(repeating: "征", count: 10_000), String(repeating: "地", count: 10_001)] })

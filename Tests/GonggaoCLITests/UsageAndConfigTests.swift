@@ -76,6 +76,15 @@ import TestSupport
         BadConfig(name: "bad public URL", json: config(url: #""ftp://x.example""#), mentions: ["publicBaseURL", "ftp"]),
         BadConfig(name: "missing key", json: #"{"store": {"sqlite": "g.sqlite"}, "users": [], "channels": []}"#,
                   mentions: ["publicBaseURL is required"]),
+        BadConfig(name: "public URL too long for a QR code",
+                  json: config(url: #""https://gonggao.zhejiang-province.example.gov.cn/notices""#),
+                  mentions: ["publicBaseURL", "56 bytes, at most 37 allowed", "80 bytes"]),
+        BadConfig(name: "non-ASCII public URL", json: config(url: #""https://公告.example""#),
+                  mentions: ["publicBaseURL", "not ASCII"]),
+        BadConfig(name: "seal file missing",
+                  json: #"{"store": {"sqlite": "g.sqlite"}, "publicBaseURL": "https://x.example", "users": \#(users), "#
+                      + #""channels": [{"name": "print", "type": "print"}], "poster": {"seal": "no-such-seal.png"}}"#,
+                  mentions: ["poster.seal", "no-such-seal.png"]),
         BadConfig(name: "unknown backend", json: config(store: #"{"mysql": "x"}"#), mentions: ["store.mysql", "unknown store backend"]),
     ]
 

@@ -2,6 +2,7 @@ import Foundation
 import GonggaoCore
 @testable import GonggaoHTTP
 import HTTPTestSupport
+import Synchronization
 import Testing
 
 @Suite(.serialized) struct ServerBasicsTests {
@@ -126,4 +127,38 @@ import Testing
         #expect(line["http.duration_ms"] != nil && line["http.bytes_out"] != nil)
         #expect(!capture.all.contains { $0.contains("s3cret-token") || $0.contains("hunter2") })
     }
+
+    /// The router's hooks see every exchange: the client address it resolves reaches the handler and
+    /// the access log, and `onFinished` is told also of the answers the server gives by itself.
+    @Test func routerHooksSeeTheClientAndEveryFinishedExchange() async throws {
+        let capture = LogCapture()
+        let finished = LockedList<String>()
+        var r = router
+        r.clientAddress = { req in req.headers["x-forwarded-for"] ?? req.remoteAddress ?? "?" }
+        r.onFinished = { req, status, _ in finished.append("\(req.method) \(req.route ?? "unmatched") \(status)") }
+        r.get("/client") { req in .json(["client": req.clientAddress ?? ""]) }
+        try await withServer(config(), router: r, logger: capture.logger) { server in
+            let seen = try await Loopback.request(port: server.port, "GET", "/client",
+                                                  headers: [("X-Forwarded-For", "203.0.113.9"), ("X-Request-Id", "xff-1")])
+            #expect(seen.json?["client"] as? String == "203.0.113.9")
+            #expect(try await Loopback.request(port: server.port, "DELETE", "/items/1").status == 405)
+            let tooBig = try await Loopback.request(port: server.port, "POST", "/upload", body: Array(repeating: 65, count: 4096))
+            #expect(tooBig.status == 413)
+            #expect(try await Loopback.request(port: server.port, "GET", "/nowhere").status == 404)
+        }
+        let line = try #require(capture.records.first { $0["http.request_id"] == "xff-1" })
+        #expect(line["http.client"] == "203.0.113.9" && line["http.remote"] == "127.0.0.1")
+        let statuses = finished.items
+        #expect(statuses.contains("GET /client 200"), "\(statuses)")
+        #expect(statuses.contains("DELETE unmatched 405"), "\(statuses)")
+        #expect(statuses.contains("POST /upload 413"), "\(statuses)")
+        #expect(statuses.contains("GET unmatched 404"), "\(statuses)")
+    }
+}
+
+/// A list appended to from server threads.
+final class LockedList<T: Sendable>: Sendable {
+    private let storage = Mutex<[T]>([])
+    func append(_ item: T) { storage.withLock { $0.append(item) } }
+    var items: [T] { storage.withLock { $0 } }
 }

@@ -25,6 +25,16 @@ public enum NoticeKind: String, Codable, CaseIterable, Sendable {
     public var requiresApproval: Bool { self == .expropriation || self == .decision }
 
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// Decodes a kind by name; an unknown name is refused with the list of known ones.
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let kind = NoticeKind(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "'\(name)' is not a notice kind (one of: \(Self.names))"))
+        }
+        self = kind
+    }
 }
 
 extension NoticeKind {

@@ -11,6 +11,9 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The peer's IP address (`127.0.0.1`, `::1`), when known.
     public var remoteAddress: String?
+    /// The client's address as the router's `clientAddress` works it out (behind a trusted proxy:
+    /// from `X-Forwarded-For`); the peer's when the router has no resolver.
+    public var clientAddress: String?
     /// The id logged with this request and echoed in the `X-Request-Id` response header.
     public var requestID: String
     /// Values of the route's `{name}` segments.

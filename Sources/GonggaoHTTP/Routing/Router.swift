@@ -27,6 +27,12 @@ public struct Router: Sendable {
     public private(set) var routes: [Route] = []
     /// Answers requests no route matches; nil = a JSON 404.
     public var notFound: HTTPHandler?
+    /// Works out the client's address (e.g. from `X-Forwarded-For` when the peer is a trusted proxy);
+    /// nil = the peer's. Runs on a libmicrohttpd thread: keep it quick and non-blocking.
+    public var clientAddress: (@Sendable (HTTPRequest) -> String)?
+    /// Told about every finished exchange with its final status — also the answers the server gives
+    /// by itself (405, 413, 503 while stopping) — and its duration: for request metrics.
+    public var onFinished: (@Sendable (HTTPRequest, _ status: Int, _ duration: Duration) -> Void)?
 
     public init() {}
 

@@ -20,6 +20,7 @@ enum AccessLog {
         ]
         if let route = r.route { fields["http.route"] = route }
         if let remote = r.remoteAddress { fields["http.remote"] = remote }
+        if let client = r.clientAddress, client != r.remoteAddress { fields["http.client"] = client }
         logger.log(level, "http request", fields)
     }
 

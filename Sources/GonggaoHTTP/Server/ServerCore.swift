@@ -82,6 +82,7 @@ final class ServerCore: Sendable {
         _ = registry.withLock { $0.exchanges.removeValue(forKey: exchange.number) }
         watchdog.responseFinished(exchange.connectionID)
         AccessLog.record(exchange, code: code, level: configuration.accessLogLevel, logger: logger)
+        router.onFinished?(exchange.request, exchange.status, ContinuousClock.now - exchange.started)
     }
 
     /// `MHD_NotifyConnectionCallback`: tracks sockets for the request-timeout watchdog.
@@ -119,6 +120,7 @@ final class ServerCore: Sendable {
             headers: headers,
             remoteAddress: SocketAddress.text(gonggao_mhd_client_address(connection)),
             requestID: Self.requestID(headers["x-request-id"]))
+        request.clientAddress = router.clientAddress?(request) ?? request.remoteAddress
         var limit = configuration.defaultBodyLimit
         var handler: HTTPHandler? = router.notFound
         let match = router.match(request.method, request.path)

@@ -48,17 +48,24 @@ public final class ServiceApp: Sendable {
                 await handle(endpoint, request)
             }
         }
-        router.notFound = { [httpMetrics] request in
-            httpMetrics.record(method: request.method.rawValue, route: "unmatched", status: 404, seconds: 0)
-            return .error(status: 404, code: "not-found", message: "no route for \(request.method) \(request.path)")
+        router.notFound = { request in
+            .error(status: 404, code: "not-found", message: "no route for \(request.method) \(request.path)")
+        }
+        router.clientAddress = { [clients] request in
+            clients.client(peer: request.remoteAddress, forwardedFor: request.headers.values("x-forwarded-for"))
+        }
+        // Every answer is counted here, also those the server gives by itself (405, 413, 503).
+        router.onFinished = { [httpMetrics] request, status, elapsed in
+            httpMetrics.record(method: request.method.rawValue, route: request.route ?? "unmatched", status: status,
+                               seconds: elapsed.seconds)
         }
         return router
     }
 
-    /// Authenticates, authorises, runs the handler, maps its errors and counts the request.
+    /// Authenticates, authorises, runs the handler and maps its errors.
     func handle(_ endpoint: Endpoint, _ request: HTTPRequest) async -> HTTPResponse {
-        let started = ContinuousClock.now
-        let client = clients.client(peer: request.remoteAddress, forwardedFor: request.headers.values("x-forwarded-for"))
+        let client = request.clientAddress
+            ?? clients.client(peer: request.remoteAddress, forwardedFor: request.headers.values("x-forwarded-for"))
         var response: HTTPResponse
         do {
             var principal: Principal?
@@ -80,10 +87,6 @@ public final class ServiceApp: Sendable {
         if endpoint.access != .everyone && !response.headers.contains("Cache-Control") {
             response.headers.set("Cache-Control", "no-store")
         }
-        let elapsed = ContinuousClock.now - started
-        httpMetrics.record(
-            method: request.method.rawValue, route: endpoint.pattern, status: response.status,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return response
     }
 }

@@ -39,10 +39,24 @@ public struct NoticeWorkflow: Sendable {
         let at = now()
         return try await store.write { tx in
             let existed = try tx.project(project.key) != nil
+            if existed { try Self.refuseDroppingUsedParcels(project, tx) }
             try tx.saveProject(project)
             try tx.appendAudit(AuditRecord(at: at, actor: user.name, action: existed ? "project.update" : "project.import",
                                            subject: project.key, detail: "\(project.parcels.count) parcels"))
             return project
+        }
+    }
+
+    /// A re-import may change parcels but never drop one that a notice of the project names: that
+    /// notice's posters, parcel page and deliveries would point at nothing.
+    static func refuseDroppingUsedParcels(_ project: Project, _ tx: any StoreReader) throws {
+        let kept = Set(project.parcels.map(\.key))
+        for latest in try tx.notices(NoticeFilter(project: project.key, limit: .max)) {
+            for version in try tx.noticeVersions(latest.id) {
+                if let dropped = version.content.parcels.first(where: { !kept.contains($0) }) {
+                    throw ValidationError(field: "parcels", "parcel '\(dropped)' is named by notice \(version.reference) and cannot be removed from project '\(project.key)'")
+                }
+            }
         }
     }
 

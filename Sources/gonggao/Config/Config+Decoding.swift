@@ -1,12 +1,29 @@
 import Foundation
 import GonggaoChannels
 import GonggaoCore
+import GonggaoPoster
 
 /// Strict decoding of the config file: unknown keys, unknown roles and channel types, duplicate
 /// names and bad URLs are refused with the key path that holds them.
 extension Config: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case store, publicBaseURL, users, channels, templates, poster, delivery, http
+    }
+
+    /// The parcel-page links printed as QR codes are `<base>/p/<key>` with keys of up to
+    /// `Project.maxKeyLength` characters, and a QR link holds at most `QRMatrix.maxURLBytes` ASCII bytes: a
+    /// base too long for that is a configuration error now, not a failed poster at approval time.
+    static func qrLinkProblem(_ base: String) -> String? {
+        var trimmed = base
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let room = QRMatrix.maxURLBytes - "/p/".utf8.count - Project.maxKeyLength
+        if !trimmed.unicodeScalars.allSatisfy({ $0.isASCII }) {
+            return "'\(base)' is not ASCII (it is printed in QR codes; use the punycode host name)"
+        }
+        if trimmed.utf8.count > room {
+            return "'\(base)' is \(trimmed.utf8.count) bytes, at most \(room) allowed (a QR link <base>/p/<key of up to \(Project.maxKeyLength)> must fit \(QRMatrix.maxURLBytes) bytes)"
+        }
+        return nil
     }
 
     init(from decoder: any Decoder) throws {
@@ -17,6 +34,9 @@ extension Config: Decodable {
         store = try c.decode(StoreConfig.self, forKey: .store)
         publicBaseURL = try c.decode(String.self, forKey: .publicBaseURL)
         if let problem = URLCheck.problem(publicBaseURL, schemes: ["http", "https"]) {
+            throw decoder.configProblem(at: [Keys.publicBaseURL], problem)
+        }
+        if let problem = Self.qrLinkProblem(publicBaseURL) {
             throw decoder.configProblem(at: [Keys.publicBaseURL], problem)
         }
         users = try c.decode([UserEntry].self, forKey: .users).map(\.user)

@@ -35,6 +35,9 @@ enum ConfigLoader {
         config.channels = config.channels.map { $0.resolvingPaths(against: directory) }
         config.templates = resolve(config.templates, against: directory)
         config.poster.seal = config.poster.seal.map { resolve($0, against: directory) }
+        if let seal = config.poster.seal, !FileManager.default.isReadableFile(atPath: seal) {
+            throw ConfigError(file: path, "poster.seal: no readable file at '\(seal)'")
+        }
         return config
     }
 

@@ -16,6 +16,11 @@ extension CommandSpec {
         let filter = DeliveryFilter(noticeID: inv.option("notice"), state: try inv.choice("state", DeliveryState.self),
                                     channel: inv.option("channel"))
         let deliveries = try await ctx.withStore { store in try await store.read { tx in try tx.deliveries(filter) } }
+        let known = ctx.config.channels.map(\.name)
+        if let channel = filter.channel, !known.contains(channel), deliveries.isEmpty {
+            // A channel since removed from the config still lists its old deliveries; a typo is refused.
+            throw UsageError("--channel '\(channel)' is not a channel of this config (\(known.joined(separator: ", ")))")
+        }
         if inv.json { try ctx.output.json(deliveries) } else { ctx.output.lines(DeliveryText.list(deliveries)) }
     }
 }
