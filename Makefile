@@ -43,7 +43,8 @@ release: deps
 	$(SWIFT) build -c release --product gonggao
 
 ## demo: fresh demo store; sandbox portals on loopback; import the sample, draft, submit and approve the
-## pre-announcement with two users; deliver to all four channels; print the receipts and the posters
+## pre-announcement with two users; deliver to all four channels; print the receipts, the posters and the
+## parcel-page URL, then end (DEMO_SERVE=1 keeps `gonggao serve` running in the foreground afterwards)
 demo: release
 	@bin="$$($(SWIFT) build -c release --show-bin-path)/gonggao"; \
 	gg() { echo "\$$ gonggao $$* --config $(DEMO_CONFIG)" >&2; "$$bin" "$$@" --config $(DEMO_CONFIG); }; \
@@ -62,7 +63,12 @@ demo: release
 	gg notice show "$$id"; \
 	gg deliveries list --notice "$$id"; \
 	echo "posters in the spool folder:"; find .demo/spool -type f | sort; \
-	gg audit verify
+	gg audit verify; \
+	echo "parcel page of the sample project: http://127.0.0.1:8080/p/330523-2026-37 (served by 'DEMO_SERVE=1 make demo')"; \
+	if [ -n "$${DEMO_SERVE:-}" ]; then \
+		echo "serving on http://127.0.0.1:8080 until Ctrl-C (officer API under /api, parcel pages under /p)"; \
+		"$$bin" serve --config $(DEMO_CONFIG) || true; \
+	fi
 
 ## test: unit, store and end-to-end CLI tests
 test: deps
