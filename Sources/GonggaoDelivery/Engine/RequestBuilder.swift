@@ -21,21 +21,34 @@ enum RequestBuilder {
         guard let project = try tx.project(notice.content.project) else {
             return .failure(SkipReason(.missing("project \(notice.content.project) is not in the store")))
         }
-        let earlier = try tx.deliveries(DeliveryFilter(noticeID: d.noticeID, channel: d.channel))
-            .filter { $0.id != d.id && $0.purpose == .publish && $0.state == .delivered }
+        let publishes = try tx.deliveries(DeliveryFilter(noticeID: d.noticeID, channel: d.channel))
+            .filter { $0.id != d.id && $0.purpose == .publish }
+        let earlier = publishes.filter { $0.state == .delivered }
+        // A publish that may have reached the channel without our knowing (a worker killed mid-send,
+        // a timeout after the portal had published) counts as received: the next version goes as an
+        // update (which creates the item where it is missing) and a withdrawal is sent.
+        let uncertain = try publishes.contains { try $0.state != .delivered && Self.mayHaveReachedChannel($0, tx) }
         let prior = earlier.last?.receipt
         let operation: ChannelOperation
         switch d.purpose {
         case .withdraw:
-            guard !earlier.isEmpty else { return .failure(SkipReason(.nothingToWithdraw)) }
+            guard !earlier.isEmpty || uncertain else { return .failure(SkipReason(.nothingToWithdraw)) }
             operation = .withdraw
         case .publish:
-            operation = earlier.isEmpty ? .create : .update
+            operation = earlier.isEmpty && !uncertain ? .create : .update
         }
         let corrects = d.version > 1 ? try tx.noticeVersion(d.noticeID, version: d.version - 1) : nil
         return .success(ChannelRequest(delivery: d, operation: operation, notice: notice, corrects: corrects, project: project,
                                        publicURL: publicURL(project, notice.content), priorReceipt: prior,
                                        attempt: d.attempts, now: now, noticeSequence: try tx.noticeSequence(d.noticeID)))
+    }
+
+    /// Whether an unconfirmed publish delivery may have reached its channel: an attempt ended
+    /// retryable (no answer, or a 5xx after which the portal may still have published), or a claim
+    /// left no attempt behind (its worker died mid-send). A 4xx rejection or a cancellation did not.
+    static func mayHaveReachedChannel(_ p: Delivery, _ tx: any StoreReader) throws -> Bool {
+        let log = try tx.attempts(deliveryID: p.id)
+        return log.contains { $0.outcome == .retryable } || p.attempts > log.count
     }
 
     struct SkipReason: Error, Sendable {
