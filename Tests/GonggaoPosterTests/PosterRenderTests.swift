@@ -246,13 +246,33 @@ import Testing
         #expect(error.description.contains("U+1F600 in title"))
     }
 
-    @Test func allowMissingGlyphsRendersAndRecordsThem() throws {
+    @Test(.enabled(if: Tools.shouldRun)) func allowMissingGlyphsRendersAndRecordsThem() throws {
         var body = Fixtures.sampleBody
         body[0] += "𰀀"
+        let refused = #expect(throws: PosterError.self) {
+            try Fixtures.renderer("a4").render(Fixtures.input(content: Fixtures.content(body: body)))
+        }
+        // The error names the CLI flag that overrides it.
+        #expect(refused?.description.contains("render anyway with --allow-missing-glyphs") == true)
+
         let input = Fixtures.input(content: Fixtures.content(body: body), allowMissingGlyphs: true)
         let poster = try Fixtures.renderer("a4").render(input, format: .both, dpi: 72)
         #expect(poster.missingGlyphs.map(\.codePoint) == ["U+30000"])
-        #expect(poster.pdf?.isEmpty == false)
+        let record = "missing-glyphs U+30000 (--allow-missing-glyphs)"
+        // Recorded in the files themselves: the PDF keywords and every PNG page's text.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("glyphs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pdf = dir.appendingPathComponent("poster.pdf")
+        try Data(try #require(poster.pdf)).write(to: pdf)
+        let keywords = try Tools.run("pdfinfo", [pdf.path]).split(separator: "\n").first { $0.hasPrefix("Keywords:") }
+        #expect(keywords?.hasSuffix("; " + record) == true, "\(keywords ?? "no Keywords")")
+        for png in poster.pngPages {
+            #expect(try PNGChunks(png).texts["MissingGlyphs"] == record)
+        }
+        // A complete poster records nothing.
+        let complete = try Fixtures.renderer("a4").render(Fixtures.input(), format: .png, dpi: 72)
+        #expect(try PNGChunks(complete.pngPages[0]).texts["MissingGlyphs"] == nil)
     }
 
     @Test func renderingTwiceGivesIdenticalBytes() throws {

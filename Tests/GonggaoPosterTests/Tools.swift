@@ -19,7 +19,7 @@ enum Tools {
         return nil
     }
 
-    static let checkers = ["zbarimg", "pdftoppm", "pdftotext", "pdffonts"]
+    static let checkers = ["zbarimg", "pdftoppm", "pdftotext", "pdffonts", "pdfinfo"]
     static var installed: Bool { checkers.allSatisfy { path($0) != nil } }
     /// Condition for `.enabled(if:)`: run when the tools exist, and in CI regardless (to fail loudly).
     static var shouldRun: Bool { shouldRun(installed: installed, ci: isCI) }
