@@ -39,7 +39,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["GonggaoCore", "GonggaoStore"], path: "Tests/TestSupport"),
         .testTarget(name: "GonggaoCoreTests", dependencies: ["GonggaoCore", "GonggaoCrypto", "TestSupport"]),
-        .testTarget(name: "GonggaoStoreTests", dependencies: ["GonggaoCore", "GonggaoStore", "TestSupport"]),
+        .testTarget(name: "GonggaoStoreTests", dependencies: ["GonggaoCore", "GonggaoCrypto", "GonggaoStore", "TestSupport"]),
         .testTarget(name: "GonggaoDeliveryTests", dependencies: ["GonggaoDelivery", "GonggaoChannels", "GonggaoCore", "GonggaoStore", "TestSupport",
                                                              "GonggaoSandbox", "HTTPTestSupport", "gonggao"]),
         .testTarget(name: "GonggaoChannelsTests", dependencies: ["GonggaoChannels", "GonggaoSandbox", "GonggaoCore", "GonggaoCrypto"]),

@@ -3,6 +3,7 @@ import GonggaoCore
 import TestSupport
 import Testing
 
+import GonggaoCrypto
 @testable import GonggaoStore
 
 /// What only the durable store promises: data survives, several processes share one file.
@@ -90,5 +91,38 @@ import Testing
 
     @Test func anUnopenablePathIsAnError() {
         #expect(throws: StoreError.self) { _ = try SQLiteStore(path: "/nonexistent-dir-\(UUID().uuidString)/x.sqlite") }
+    }
+}
+
+/// Shipped migrations are never edited, and the store is opened the durable way.
+@Suite struct SQLiteSchemaTests {
+    /// SHA-256 of each shipped migration's statements (joined by a NUL). A failing entry means a
+    /// shipped migration was edited: revert it and append a new migration instead.
+    static let pinned: [Int: String] = [
+        1: "4b9d0153ee674ee43c55bf873c80dad58c9f478b7222a0b50c10c45a85ae3996",
+        2: "bf8dfbdb9905462f67cdb8a9d8e77e2bd65cd2ce7036cb91ed585808b1e04e0a",
+        3: "1d13988fb1a47758588d379f6d70854c1790a93486860e59ab4c6c0acb459a1c",
+        4: "2bd420541284b569e6a5d13b9e4435112cb89cf69dceafc87ef4fbeb4edf38f3",
+    ]
+
+    @Test func shippedMigrationsAreNeverEdited() {
+        let actual = Dictionary(uniqueKeysWithValues: SQLiteMigrations.all.map { m in
+            (m.version, GonggaoCrypto.hex(GonggaoCrypto.sha256(Array(m.sql.joined(separator: "\u{0}").utf8))))
+        })
+        for (version, hash) in Self.pinned.sorted(by: { $0.key < $1.key }) {
+            #expect(actual[version] == hash, "migration \(version) changed: its hash is now \(actual[version] ?? "missing")")
+        }
+        #expect(SQLiteMigrations.all.map(\.version) == Array(1...SQLiteMigrations.latest), "numbered 1…n without gaps")
+    }
+
+    @Test func connectionsUseWALAndFullSync() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonggao-pragma-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let connection = try SQLiteConnection(path: directory.appendingPathComponent("s.sqlite").path, busyTimeoutMillis: 1000)
+        defer { connection.close() }
+        #expect(try connection.rows("PRAGMA journal_mode").first?.text(0) == "wal")
+        #expect(try connection.rows("PRAGMA synchronous").first?.int(0) == 2, "2 = FULL: an acknowledged commit survives power loss")
+        #expect(try connection.rows("PRAGMA foreign_keys").first?.int(0) == 1)
     }
 }
