@@ -26,6 +26,10 @@ extension NoticeContent {
             field("hearing.date", hearing.date.description)
             field("hearing.place", hearing.place)
         }
+        if let payment {
+            field("payment.dueDate", payment.dueDate.description)
+            if let method = payment.method { field("payment.method", method) }
+        }
         return "gonggao-notice-v1\n" + lines.joined(separator: "\n") + "\n"
     }
 

@@ -18,10 +18,12 @@ public struct NoticeContent: Codable, Equatable, Sendable {
     public var approval: ApprovalReference?
     /// When and where a hearing is held (hearing notices).
     public var hearing: HearingDetails?
+    /// When compensation is due (compensation plans; the payment warnings read it).
+    public var payment: PaymentTerms?
 
     public init(project: String, kind: NoticeKind, title: String, issuer: String, documentNumber: String,
                 dateWritten: CivilDate, parcels: [String], body: [String],
-                approval: ApprovalReference? = nil, hearing: HearingDetails? = nil) {
+                approval: ApprovalReference? = nil, hearing: HearingDetails? = nil, payment: PaymentTerms? = nil) {
         self.project = project
         self.kind = kind
         self.title = title
@@ -32,6 +34,18 @@ public struct NoticeContent: Codable, Equatable, Sendable {
         self.body = body
         self.approval = approval
         self.hearing = hearing
+        self.payment = payment
+    }
+}
+
+/// The compensation plan's payment terms: by when compensation is paid (and how, as printed).
+public struct PaymentTerms: Codable, Equatable, Sendable {
+    public var dueDate: CivilDate
+    public var method: String?
+
+    public init(dueDate: CivilDate, method: String? = nil) {
+        self.dueDate = dueDate
+        self.method = method
     }
 }
 
