@@ -87,8 +87,8 @@ import TestSupport
         let portals = try await Self.sandbox(world, port: port)
         defer { portals.stopBlocking(signal: SIGTERM) }
         let id = try await Self.approved(world)
-        // The portal publishes, then takes 1.2 s to answer.
-        try await Self.fault(port, #"{"mode": "slow", "delayMs": 1200}"#)
+        // The portal publishes, then takes 3 s to answer (within the channel's 5 s timeout).
+        try await Self.fault(port, #"{"mode": "slow", "delayMs": 3000}"#)
         let worker = try world.start(["worker"])
         defer { worker.stopBlocking() }
         var inFlight = false
@@ -97,7 +97,6 @@ import TestSupport
             inFlight = try await world.ok(["deliveries", "list", "--state", "in-flight"]).contains(id)
         }
         #expect(inFlight)
-        try await Task.sleep(for: .milliseconds(300))
         let signalled = ContinuousClock.now
         kill(worker.pid, SIGTERM)
         let ended = await worker.wait(timeout: .seconds(30))
