@@ -68,11 +68,11 @@ struct WorkerCrashTests {
             let clock = base.addingTimeInterval((ContinuousClock.now - sandboxStarted).seconds + Double(run) * lease)
             let worker = try cli.start(["worker", "--until-idle"], extra: ["GONGGAO_CLOCK": Self.iso(clock)])
             guard run < 3 else {
-                let ended = await worker.wait(timeout: .seconds(40))
+                let ended = await worker.wait(timeout: .seconds(120))
                 #expect(ended.status == 0, "the last worker finishes and exits by itself: \(ended)")
                 break
             }
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(90)
             var delivered = 0
             while ContinuousClock.now < deadline {
                 delivered = try await Self.count(store, .delivered)
