@@ -153,7 +153,7 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
-    func withdrawalQueuesAWithdrawOnEveryChannelButPrint(backend: StoreBackend) async throws {
+    func withdrawalQueuesAWithdrawOnEveryChannel(backend: StoreBackend) async throws {
         try await backend.withStore { ts in
             let wf = ts.workflow()
             let id = try await ts.submittedSample(wf)
@@ -168,8 +168,8 @@ import Testing
 
             let all = try await ts.store.read { try $0.deliveries(DeliveryFilter(noticeID: id)) }
             let withdraws = all.filter { $0.purpose == .withdraw }
-            #expect(withdraws.map(\.channel) == Fixtures.withdrawChannels)
-            #expect(!withdraws.contains { $0.channel == "print" })
+            // Print too: it prints a withdrawal notice (撤回公告) to post over the paper poster.
+            #expect(withdraws.map(\.channel) == ["print", "provincial-portal", "county-column", "mobile-platform"])
             #expect(withdraws.allSatisfy { $0.state == .pending && $0.version == 1 })
             let publish = all.filter { $0.purpose == .publish }
             #expect(publish.map(\.state) == [.cancelled, .delivered, .cancelled, .cancelled])
