@@ -225,6 +225,22 @@ struct PosterCommandTests {
         #expect(!FileManager.default.fileExists(atPath: sandbox.directory.appendingPathComponent("x.png").path))
     }
 
+    @Test func aPrintDPIOutOfRangeIsAConfigErrorNamingTheKey() async throws {
+        let sandbox = try CLISandbox(configJSON: """
+            {
+              "store": { "sqlite": "gonggao.sqlite" },
+              "publicBaseURL": "https://gonggao.example.gov.cn",
+              "users": \(CLISandbox.usersJSON),
+              "channels": [ { "name": "print", "type": "print" } ],
+              "poster": { "dpi": 150, "printDPI": 1200 }
+            }
+            """)
+        defer { sandbox.cleanup() }
+        let result = try await sandbox.run(["init"])
+        #expect(result.status == 2 && result.stderrLines.count == 1, "\(result)")
+        #expect(result.stderr.contains("poster.printDPI") && result.stderr.contains("must be 72…600, not 1200"), "\(result.stderr)")
+    }
+
     @Test func aURLOverEightyBytesIsRefused() async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.cleanup() }
