@@ -6,13 +6,7 @@ import TestSupport
 /// The working-day calendar (the shipped `Config/calendars` files), posting schedules and stage gates,
 /// table-driven on fixed dates: nothing here reads today's date.
 @Suite struct StatutoryClockTests {
-    static func shippedCalendar() throws -> WorkingDayCalendar {
-        let folder = GonggaoBinary.repositoryRoot.appendingPathComponent("Config/calendars")
-        let years = try ["CN-2025.json", "CN-2026.json"].map { name in
-            try JSONDecoder().decode(CalendarYear.self, from: Data(contentsOf: folder.appendingPathComponent(name)))
-        }
-        return try WorkingDayCalendar(years)
-    }
+    static func shippedCalendar() throws -> WorkingDayCalendar { try Fixtures.shippedCalendar() }
 
     static func d(_ text: String) -> CivilDate { CivilDate(iso: text)! }
 

@@ -103,6 +103,7 @@ import GonggaoCrypto
         2: "bf8dfbdb9905462f67cdb8a9d8e77e2bd65cd2ce7036cb91ed585808b1e04e0a",
         3: "1d13988fb1a47758588d379f6d70854c1790a93486860e59ab4c6c0acb459a1c",
         4: "2bd420541284b569e6a5d13b9e4435112cb89cf69dceafc87ef4fbeb4edf38f3",
+        5: "0ca614a4ed4a530d741db0fdf19a30132cf955644fd33263ab2744ca39d0f437",
     ]
 
     @Test func shippedMigrationsAreNeverEdited() {

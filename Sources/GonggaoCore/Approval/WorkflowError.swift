@@ -13,6 +13,11 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownProject(String)
     case unknownDelivery(String)
     case unchanged(notice: String)
+    /// A stage gate is closed: the rule, why, and the earliest allowed date when known.
+    case stageGate(notice: String, rule: String, reason: String, earliest: LegalDate?)
+    /// An action on a posting place the notice is not posted at.
+    case unknownPlace(notice: String, place: String, places: [String])
+    case alreadyPosted(notice: String, place: String)
 
     public var description: String {
         switch self {
@@ -29,6 +34,11 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownProject(let k): "unknown project '\(k)' (import it first)"
         case .unknownDelivery(let id): "unknown delivery '\(id)'"
         case .unchanged(let n): "\(n): the edit changes nothing"
+        case .stageGate(let n, let rule, let reason, let earliest):
+            "stage gate: \(n) may not be approved yet: \(reason)\(earliest.map { "; earliest allowed date \($0)" } ?? "") (\(rule)); an admin may override with a written reason"
+        case .unknownPlace(let n, let p, let places):
+            "\(n) is not posted at '\(p)': its posting places are \(places.joined(separator: ", "))"
+        case .alreadyPosted(let n, let p): "\(p) already confirmed posting \(n)"
         }
     }
 }

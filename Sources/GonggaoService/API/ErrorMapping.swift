@@ -54,6 +54,9 @@ enum ErrorMapping {
         case .unknownProject: .error(status: 404, code: "project-not-found", message: m)
         case .unknownDelivery: .error(status: 404, code: "delivery-not-found", message: m)
         case .unchanged: .error(status: 409, code: "unchanged", message: m)
+        case .stageGate: .error(status: 409, code: "stage-gate", message: m)
+        case .unknownPlace: .error(status: 422, code: "validation-failed", message: m, field: "place")
+        case .alreadyPosted: .error(status: 409, code: "already-posted", message: m)
         }
     }
 }

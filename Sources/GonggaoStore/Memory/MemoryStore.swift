@@ -15,6 +15,10 @@ public final class MemoryStore: NoticeStore {
         var channels: [String: ChannelStatus] = [:]
         var circuits: [String: ChannelCircuit] = [:]
         var tokens: [APIToken] = []
+        var postings: [PostingConfirmation] = []
+        var photos: [String: [UInt8]] = [:]
+        var payments: [PaymentRecord] = []
+        var warnings: [StatutoryWarning] = []
     }
 
     private let state = Mutex(State())

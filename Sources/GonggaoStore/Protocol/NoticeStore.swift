@@ -54,6 +54,16 @@ public protocol StoreReader {
     /// Each channel's circuit as a worker last recorded it (channels no worker has run are absent).
     func channelCircuits() throws -> [ChannelCircuit]
 
+    /// Posting confirmations of notice `id` (every version), oldest first.
+    func postings(noticeID: String) throws -> [PostingConfirmation]
+    /// The photo stored under its SHA-256 (hex), if any.
+    func photo(sha256: String) throws -> [UInt8]?
+    /// Payments recorded for `project`, oldest first.
+    func payments(project: String) throws -> [PaymentRecord]
+    /// Warnings matching `filter`, newest first.
+    func warnings(_ filter: WarningFilter) throws -> [StatutoryWarning]
+    func warning(id: String) throws -> StatutoryWarning?
+
     /// The token whose SHA-256 is `hash`, valid or not.
     func token(hash: String) throws -> APIToken?
     /// Tokens of `user` (all users when nil), newest first.
@@ -89,6 +99,14 @@ public protocol StoreWriter: StoreReader {
     func setChannelPaused(_ channel: String, paused: Bool, by actor: String, at: Date) throws
     /// Records a worker's view of a channel's circuit (replacing the channel's previous record).
     func recordChannelCircuit(_ circuit: ChannelCircuit) throws
+
+    /// Stores a posting confirmation; `StoreError.conflict` when the place already confirmed that version.
+    func insertPosting(_ posting: PostingConfirmation) throws
+    /// Stores a photo under its SHA-256 (hex); storing the same photo again changes nothing.
+    func insertPhoto(sha256: String, bytes: [UInt8]) throws
+    func insertPayment(_ payment: PaymentRecord) throws
+    /// Inserts or replaces a warning (by id); `StoreError.conflict` when another unresolved warning has its key.
+    func saveWarning(_ warning: StatutoryWarning) throws
 
     /// Stores a new token (its hash only).
     func insertToken(_ token: APIToken) throws
@@ -150,6 +168,28 @@ public struct NoticeFilter: Sendable, Equatable {
         self.kind = kind
         self.project = project
         self.limit = limit
+    }
+}
+
+/// Which warnings to list.
+public struct WarningFilter: Sendable, Equatable {
+    public var states: Set<StatutoryWarning.State>?
+    public var project: String?
+    public var kind: WarningKind?
+    public var limit: Int
+
+    public init(states: Set<StatutoryWarning.State>? = nil, project: String? = nil, kind: WarningKind? = nil, limit: Int = 1000) {
+        self.states = states
+        self.project = project
+        self.kind = kind
+        self.limit = limit
+    }
+
+    /// Open and acknowledged warnings: the ones whose condition still holds.
+    public static let active = WarningFilter(states: [.open, .acknowledged], limit: .max)
+
+    public func matches(_ w: StatutoryWarning) -> Bool {
+        (states == nil || states!.contains(w.state)) && (project == nil || w.project == project) && (kind == nil || w.kind == kind)
     }
 }
 

@@ -17,6 +17,13 @@ extension Int: SQLBindable { public var sqlValue: SQLValue { .integer(Int64(self
 extension Int64: SQLBindable { public var sqlValue: SQLValue { .integer(self) } }
 extension Double: SQLBindable { public var sqlValue: SQLValue { .real(self) } }
 
+/// Bytes bound as a BLOB (a `[UInt8]` would be ambiguous next to text).
+public struct SQLBlob: SQLBindable {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public var sqlValue: SQLValue { .blob(bytes) }
+}
+
 /// A SQL statement whose interpolated values become bound parameters, never text.
 ///
 /// `"SELECT body FROM projects WHERE key = \(key)"` binds `key`; raw SQL fragments only through the

@@ -109,6 +109,41 @@ enum SQLiteMigrations {
             )
             """,
         ]),
+        // Posting confirmations (and their photos), compensation payments and statutory warnings.
+        (5, [
+            """
+            CREATE TABLE postings (
+                id TEXT PRIMARY KEY,
+                notice_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                place TEXT NOT NULL,
+                body TEXT NOT NULL,
+                UNIQUE (notice_id, version, place),
+                FOREIGN KEY (notice_id, version) REFERENCES notice_versions(notice_id, version)
+            )
+            """,
+            "CREATE TABLE photos (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL)",
+            """
+            CREATE TABLE payments (
+                id TEXT PRIMARY KEY,
+                project_key TEXT NOT NULL,
+                parcel TEXT NOT NULL,
+                body TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX payments_project ON payments(project_key)",
+            """
+            CREATE TABLE warnings (
+                id TEXT PRIMARY KEY,
+                key TEXT NOT NULL,
+                project_key TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                body TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX warnings_unresolved_key ON warnings(key) WHERE state <> 'resolved'",
+        ]),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

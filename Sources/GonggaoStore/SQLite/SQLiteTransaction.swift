@@ -4,7 +4,7 @@ import GonggaoCore
 /// The reader/writer handed to a transaction closure. Rows hold a JSON body (the source of truth
 /// for reads) beside the columns that queries and constraints need.
 final class SQLiteTransaction: StoreWriter {
-    private let db: SQLiteConnection
+    let db: SQLiteConnection
     var appendedHead: AuditHead?
 
     init(_ db: SQLiteConnection) { self.db = db }
@@ -267,11 +267,11 @@ final class SQLiteTransaction: StoreWriter {
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
-    private func encode(_ value: some Encodable) throws -> String {
+    func encode(_ value: some Encodable) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow) throws -> T {
         guard let text = row.text(0) else { throw StoreError.corrupt("a \(T.self) row has no body") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))

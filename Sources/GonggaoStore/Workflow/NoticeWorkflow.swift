@@ -11,14 +11,17 @@ public struct NoticeWorkflow: Sendable {
     /// Channels that are also told when a notice is withdrawn (a paper poster cannot be).
     public let withdrawChannels: [String]
     public let now: @Sendable () -> Date
+    /// The statutory rules and calendar: with them, approvals pass the stage gates; nil = no gates.
+    public let statutory: StatutoryClock?
 
     public init(store: any NoticeStore, users: UserDirectory, channels: [String], withdrawChannels: [String],
-                now: @escaping @Sendable () -> Date) {
+                now: @escaping @Sendable () -> Date, statutory: StatutoryClock? = nil) {
         self.store = store
         self.users = users
         self.channels = channels
         self.withdrawChannels = withdrawChannels
         self.now = now
+        self.statutory = statutory
     }
 
     /// The result of an approval: the approved version, its deliveries, and whether this call did it.
@@ -93,16 +96,19 @@ public struct NoticeWorkflow: Sendable {
 
     /// Approves the latest (or the given) version: approval, audit entry and deliveries in one
     /// transaction; a version already approved is returned unchanged with its deliveries.
-    public func approve(_ id: String, version: Int? = nil, as userName: String) async throws -> Approval {
+    /// - Parameter overrideGate: an admin's written reason to approve although a stage gate is closed.
+    public func approve(_ id: String, version: Int? = nil, as userName: String, overrideGate: String? = nil) async throws -> Approval {
         let user = try users.user(userName)
         let at = now()
         let channels = self.channels
+        let statutory = self.statutory
         return try await store.write { tx in
             let target = try Self.target(id, version: version, tx)
             switch try ApprovalMachine.apply(.approve, to: target, by: user, at: at) {
             case .unchanged(let v, _):
                 return Approval(version: v, deliveries: try tx.deliveries(DeliveryFilter(noticeID: id, version: v.version)), changed: false)
             case .changed(let v, let action):
+                try Self.checkStageGate(v, clock: statutory, override: overrideGate, by: user, at: at, tx)
                 try tx.updateNoticeVersion(v)
                 try tx.appendAudit(AuditRecord(at: at, actor: user.name, action: action, subject: v.reference,
                                                detail: "sha256:\(v.contentHash) channels:\(channels.joined(separator: ","))"))
