@@ -26,16 +26,26 @@ public struct AuditHeadFile: AuditHeadRecorder {
     public func advance(to head: AuditHead) throws {
         try withLock {
             if let current = try readUnlocked(), current.seq >= head.seq { return }
-            let tmp = path + ".tmp"
-            try Data((head.description + "\n").utf8).write(to: URL(fileURLWithPath: tmp))
-            let fd = open(tmp, O_RDONLY)
-            if fd >= 0 { fsync(fd); close(fd) }
-            guard rename(tmp, path) == 0 else { throw StoreError.backend(code: errno, message: "cannot replace the audit head file \(path)") }
+            try replaceUnlocked(with: head)
         }
     }
 
     public func read() throws -> AuditHead? {
         try withLock { try readUnlocked() }
+    }
+
+    /// Replaces the recorded head outright, even with an earlier one: only for a restore, which
+    /// deliberately takes the chain back to a backup's head (and then records itself in it).
+    public func reset(to head: AuditHead) throws {
+        try withLock { try replaceUnlocked(with: head) }
+    }
+
+    private func replaceUnlocked(with head: AuditHead) throws {
+        let tmp = path + ".tmp"
+        try Data((head.description + "\n").utf8).write(to: URL(fileURLWithPath: tmp))
+        let fd = open(tmp, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard rename(tmp, path) == 0 else { throw StoreError.backend(code: errno, message: "cannot replace the audit head file \(path)") }
     }
 
     private func readUnlocked() throws -> AuditHead? {

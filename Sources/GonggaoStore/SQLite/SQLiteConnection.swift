@@ -39,6 +39,20 @@ final class SQLiteConnection {
         try execute("PRAGMA foreign_keys=ON")
     }
 
+    /// Opens an existing database read-only, as it is (no WAL switch, no pragmas): a backup file.
+    init(readOnly path: String) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: "cannot open \(path): \(message)")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+    }
+
     deinit { close() }
 
     /// Switches the file to WAL (a no-op once it is). Switching needs an exclusive lock, and when

@@ -64,13 +64,54 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
         }
     }
 
-    /// Copies the live store into a new file at `destination` with SQLite's online backup API.
-    public func backup(to destination: String) async throws {
-        try await onQueue { db in
+    /// Copies the live store into a new file at `destination` with SQLite's online backup API — a
+    /// consistent snapshot while other processes go on writing — and returns the copy's audit head.
+    /// - Throws: `StoreError.conflict` when `destination` exists.
+    public func backup(to destination: String) async throws -> AuditHead {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw StoreError.conflict("\(destination) exists: back up to a new file")
+        }
+        return try await onQueue { db in
             let target = try SQLiteConnection(path: destination, busyTimeoutMillis: 30_000)
             defer { target.close() }
             try db.backup(to: target)
+            return try Self.head(of: target)
         }
+    }
+
+    /// Replaces this store's content with the backup at `source` (SQLite's backup API in reverse, so
+    /// other processes on the store wait rather than read a half-copied file), brings its schema up
+    /// to date, resets the audit head beside the store to the backup's, and records the restore as
+    /// a new audit entry. Returns the backup's head and the head recorded before the restore.
+    public func restore(from source: String, by actor: String, at: Date) async throws -> (restored: AuditHead, previous: AuditHead?) {
+        let previous = try auditHead.read()
+        let restored = try await onQueue { db in
+            let backup = try SQLiteConnection(readOnly: source)
+            defer { backup.close() }
+            guard try backup.rows("SELECT name FROM sqlite_master WHERE name = 'schema_migrations'").count == 1 else {
+                throw StoreError.corrupt("\(source) is not a Gonggao store")
+            }
+            let version = Int(try backup.rows("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").first?.int(0) ?? 0)
+            if version > SQLiteMigrations.latest { throw StoreError.schemaTooNew(found: version, known: SQLiteMigrations.latest) }
+            try backup.backup(to: db)
+            try SQLiteMigrations.run(on: db)
+            return try Self.head(of: db)
+        }
+        guard let file = auditHead as? AuditHeadFile else { throw StoreError.corrupt("the audit head is not a file") }
+        try file.reset(to: restored)
+        try await write { tx in
+            _ = try tx.appendAudit(AuditRecord(at: at, actor: actor, action: "store.restore", subject: source,
+                                               detail: "restored head \(restored); head before \(previous?.description ?? "none")"))
+        }
+        return (restored, previous)
+    }
+
+    /// The last audit entry of `db` as a head (genesis for an empty chain).
+    static func head(of db: SQLiteConnection) throws -> AuditHead {
+        guard let row = try db.rows("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first else {
+            return AuditHead(seq: 0, hash: AuditChain.genesis)
+        }
+        return AuditHead(seq: row.int(0) ?? 0, hash: row.text(1) ?? "")
     }
 
     /// Runs raw SQL (tests that tamper with rows, tools). Never for user input.

@@ -11,6 +11,7 @@ enum CommandTable {
         .posterRender, .posterBatch, .qr,
         .auditVerify, .auditHead,
         .tokenCreate, .tokenList, .tokenRevoke,
+        .storeBackup, .storeRestore,
     ]
 
     static let groups: [String: String] = [
@@ -21,6 +22,7 @@ enum CommandTable {
         "poster": "render printable posters (PDF, PNG) with the parcel page's QR code",
         "audit": "check the audit log's hash chain against its recorded head",
         "token": "create, list and revoke the API tokens of the HTTP service",
+        "store": "back up and restore the embedded SQLite store",
     ]
 
     /// The commands under `prefix` (a group), in table order.
