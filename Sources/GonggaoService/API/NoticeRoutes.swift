@@ -11,6 +11,8 @@ struct ReasonBody: Decodable, Sendable {
 /// correction was started.
 struct ApproveBody: Decodable, Sendable {
     let version: Int?
+    /// An admin's written reason to approve although a stage gate is closed (audited).
+    let overrideGate: String?
 }
 
 extension ServiceApp {
@@ -68,8 +70,12 @@ extension ServiceApp {
 
     func approveNotice(_ call: Call) async throws -> HTTPResponse {
         let body = try JSONBody.decode(ApproveBody.self, from: call.request, optional: true)
-        let approval = try await environment.workflow.approve(call.parameter("id"), version: body?.version, as: call.user.name)
-        if approval.changed { environment.wake() }
+        let approval = try await environment.workflow.approve(call.parameter("id"), version: body?.version, as: call.user.name,
+                                                              overrideGate: body?.overrideGate)
+        if approval.changed {
+            environment.wake()
+            await evaluateWarnings(project: approval.version.content.project)
+        }
         return .json(ApprovalResult(notice: VersionView(approval.version, base: base), deliveries: approval.deliveries))
             .adding("Gonggao-Approval", approval.changed ? "created" : "existing")
     }

@@ -36,8 +36,8 @@ public final class ServiceApp: Sendable {
 
     /// Every route of the service, in the order the OpenAPI document lists them.
     var endpoints: [Endpoint] {
-        projectEndpoints + noticeEndpoints + posterEndpoints + deliveryEndpoints + channelEndpoints + tokenEndpoints
-            + operationEndpoints + pageEndpoints
+        projectEndpoints + noticeEndpoints + postingEndpoints + posterEndpoints + deliveryEndpoints + paymentEndpoints
+            + warningEndpoints + channelEndpoints + tokenEndpoints + operationEndpoints + pageEndpoints
     }
 
     /// A router with every route; unknown paths answer a JSON 404 (counted in the metrics).

@@ -43,13 +43,21 @@ public struct ServiceEnvironment: Sendable {
     /// Whether the delivery workers of this process are running; nil when it runs none
     /// (`serve --no-workers`), so `/readyz` does not ask.
     public var workersRunning: (@Sendable () -> Bool)?
+    /// The statutory warnings: evaluated for the project after each approval, posting and payment;
+    /// nil = no warnings (the warning routes then answer 503).
+    public var warnings: WarningDesk?
+    /// Called after the service raised, escalated or resolved warnings (the alert dispatcher's wake-up).
+    public var warningsChanged: @Sendable (WarningDesk.Evaluation) -> Void = { _ in }
+
+    /// The rules and calendar of postings and stage gates (the workflow's, else the warnings').
+    public var statutory: StatutoryClock? { workflow.statutory ?? warnings?.clock }
 
     public init(
         store: any NoticeStore, workflow: NoticeWorkflow, desk: DeliveryDesk, users: UserDirectory,
         auth: AuthSettings = AuthSettings(), publicBaseURL: String, pages: PageTemplates, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }, wake: @escaping @Sendable () -> Void = {},
         renderPoster: @escaping PosterRendering, laneStatus: @escaping LaneStatusReport = { [] },
-        workersRunning: (@Sendable () -> Bool)? = nil
+        workersRunning: (@Sendable () -> Bool)? = nil, warnings: WarningDesk? = nil
     ) {
         self.store = store
         self.workflow = workflow
@@ -64,6 +72,7 @@ public struct ServiceEnvironment: Sendable {
         self.renderPoster = renderPoster
         self.laneStatus = laneStatus
         self.workersRunning = workersRunning
+        self.warnings = warnings
     }
 
     /// The parcel page of a parcel or project key: `<publicBaseURL>/p/<key>`, the URL in the QR code.

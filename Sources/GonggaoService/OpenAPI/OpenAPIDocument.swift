@@ -29,7 +29,10 @@ enum OpenAPIDocument {
     static let notFound = ("404", errorRef("NotFound"))
     static let conflict = ("409", errorRef("Conflict"))
 
-    static let operations: [OpenAPIOperation] = projectOperations + noticeOperations + deliveryOperations
+    static let postingRoles = ["admin", "poster", "printer"]
+    static let payers = ["drafter", "approver", "admin"]
+
+    static let operations: [OpenAPIOperation] = projectOperations + noticeOperations + statutoryOperations + deliveryOperations
         + channelOperations + tokenOperations + operationsAndPages
 
     static let projectOperations: [OpenAPIOperation] = [
@@ -68,8 +71,9 @@ enum OpenAPIDocument {
         OpenAPIOperation(method: "post", path: "/api/notices/{id}/approve", id: "approveNotice", tag: "notices",
                          summary: "Approve (four-eyes: never by its drafter) and enqueue one delivery per channel. Idempotent: a repeated call answers the same approval; the Gonggao-Approval header says created or existing",
                          roles: approvers,
-                         requestBody: body(Schema.ref("ApproveRequest"), required: false, "optional: the version to approve (default the latest)"),
-                         responses: [("200", ok(Schema.ref("ApprovalResult"))), notFound, conflict]),
+                         requestBody: body(Schema.ref("ApproveRequest"), required: false, "optional: the version to approve (default the latest); overrideGate: an admin's reason to approve although a stage gate is closed (audited)"),
+                         responses: [("200", ok(Schema.ref("ApprovalResult"))), notFound,
+                                     ("409", ok(Schema.ref("Error"), "wrong state, or a closed stage gate (error stage-gate: the rule and the earliest allowed date)"))]),
         OpenAPIOperation(method: "post", path: "/api/notices/{id}/reject", id: "rejectNotice", tag: "notices",
                          summary: "Send a submitted version back to draft with a reason", roles: approvers,
                          requestBody: body(Schema.ref("ReasonRequest")),
@@ -94,6 +98,45 @@ enum OpenAPIDocument {
                          summary: "The poster of a published version, as PNG (first page)", roles: posterRoles,
                          responses: [("200", ["description": "the poster", "content": ["image/png": ["schema": ["type": "string", "format": "binary"]]]]),
                                      notFound, conflict]),
+    ]
+
+    static let statutoryOperations: [OpenAPIOperation] = [
+        OpenAPIOperation(method: "post", path: "/api/notices/{id}/postings", id: "confirmPosting", tag: "postings",
+                         summary: "Confirm that the approved version's paper poster is up at one posting place (township or village)",
+                         roles: postingRoles, requestBody: body(Schema.ref("PostingRequest")),
+                         responses: [("201", ok(Schema.ref("PostingConfirmation"), "confirmed")), notFound,
+                                     ("409", ok(Schema.ref("Error"), "not approved, or the place already confirmed (already-posted)"))]),
+        OpenAPIOperation(method: "post", path: "/api/notices/{id}/postings/photo", id: "confirmPostingWithPhoto", tag: "postings",
+                         summary: "Confirm a posting with a photo: the body is the JPEG (Content-Type image/jpeg, at most 10 MiB, else 413; another type 415), the fields are query parameters",
+                         roles: postingRoles,
+                         parameters: [query("place", Schema.string, "township:NAME or village:NAME (required)"),
+                                      query("board", Schema.string, "the notice board (required)"),
+                                      query("postedOn", Schema.date, "the day it went up (default today)"),
+                                      query("version", Schema.integer, "the version posted (default the approved one)")],
+                         requestBody: ["required": true, "description": "the photo",
+                                       "content": ["image/jpeg": ["schema": ["type": "string", "format": "binary", "maxLength": .int(10 << 20)]]]],
+                         responses: [("201", ok(Schema.ref("PostingConfirmation"), "confirmed")), notFound, conflict]),
+        OpenAPIOperation(method: "get", path: "/api/notices/{id}/postings", id: "listPostings", tag: "postings",
+                         summary: "The notice's posting places and confirmations, its posting period and the next stage's earliest date (provisional dates marked)",
+                         roles: posterRoles, parameters: [query("version", Schema.integer, "this version (default the approved one)")],
+                         responses: [("200", ok(Schema.ref("PostingReport"))), notFound, ("400", errorRef("BadRequest"))]),
+        OpenAPIOperation(method: "post", path: "/api/payments", id: "recordPayment", tag: "payments",
+                         summary: "Record compensation paid for one parcel to one payee group", roles: payers,
+                         requestBody: body(Schema.ref("PaymentRequest")),
+                         responses: [("201", ok(Schema.ref("PaymentRecord"), "recorded"))]),
+        OpenAPIOperation(method: "get", path: "/api/warnings", id: "listWarnings", tag: "warnings",
+                         summary: "Statutory warnings, newest first", roles: officers,
+                         parameters: [query("state", Schema.oneOf(["active", "open", "acknowledged", "resolved", "all"]), "default active: open and acknowledged"),
+                                      query("project", Schema.string, "only this project's warnings"),
+                                      query("kind", Schema.ref("WarningKind"), "only this kind"), limit],
+                         responses: [("200", ok(Schema.list("Warning"))), ("400", errorRef("BadRequest"))]),
+        OpenAPIOperation(method: "post", path: "/api/warnings/evaluate", id: "evaluateWarnings", tag: "warnings",
+                         summary: "Evaluate the warning rules now (each condition raised once, escalated at its breach, resolved when it clears)",
+                         roles: approvers, parameters: [query("project", Schema.string, "only this project")],
+                         responses: [("200", ok(Schema.ref("WarningEvaluation"))), ("400", errorRef("BadRequest"))]),
+        OpenAPIOperation(method: "post", path: "/api/warnings/{id}/ack", id: "acknowledgeWarning", tag: "warnings",
+                         summary: "Acknowledge a warning (it stays listed until its condition clears)", roles: payers,
+                         responses: [("200", ok(Schema.ref("Warning"))), notFound]),
     ]
 
     static let deliveryOperations: [OpenAPIOperation] = [

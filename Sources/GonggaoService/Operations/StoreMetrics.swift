@@ -16,6 +16,8 @@ struct StoreMetrics: Sendable {
     var oldestDueAge: [String: Double] = [:]
     var paused: [String: Bool] = [:]
     var notices: [NoticeState: Int] = [:]
+    /// Statutory warnings by kind and state.
+    var warnings: [WarningKind: [StatutoryWarning.State: Int]] = [:]
 
     /// Reads everything in one transaction. `channels` are the configured ones (always reported).
     static func read(_ tx: any StoreReader, channels: [String], now: Date) throws -> StoreMetrics {
@@ -45,6 +47,7 @@ struct StoreMetrics: Sendable {
         for s in try tx.channelStates() { m.paused[s.channel] = s.paused }
         for c in channels where m.paused[c] == nil { m.paused[c] = false }
         for v in try tx.notices(NoticeFilter(limit: Int.max)) { m.notices[v.state, default: 0] += 1 }
+        for w in try tx.warnings(WarningFilter(limit: Int.max)) { m.warnings[w.kind, default: [:]][w.state, default: 0] += 1 }
         return m
     }
 
@@ -75,6 +78,12 @@ struct StoreMetrics: Sendable {
         for c in paused.keys.sorted() { out.sample("gonggao_channel_paused", [("channel", c)], paused[c]! ? 1 : 0) }
         out.family("gonggao_notices", "gauge", "Notices by the state of their latest version.")
         for s in NoticeState.allCases { out.sample("gonggao_notices", [("state", s.rawValue)], Double(notices[s] ?? 0)) }
+        out.family("gonggao_warnings", "gauge", "Statutory warnings by kind and state.")
+        for k in WarningKind.allCases {
+            for s in StatutoryWarning.State.allCases {
+                out.sample("gonggao_warnings", [("kind", k.rawValue), ("state", s.rawValue)], Double(warnings[k]?[s] ?? 0))
+            }
+        }
     }
 }
 

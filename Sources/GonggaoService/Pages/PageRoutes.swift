@@ -32,7 +32,7 @@ extension ServiceApp {
             (try PublicRecord.read(key, tx), try tx.lastAuditEntry()?.seq ?? 0)
         }
         guard let record else { return try notFoundPage(key) }
-        let model = ParcelPageModel(record: record)
+        let model = ParcelPageModel(record: record, clock: environment.statutory)
         let html = try environment.pages.render(model.templateName, model.value)
         let body = Array(html.utf8)
         let page = PageCache.Page(auditSeq: readSeq, body: body, etag: "\"" + String(GonggaoCrypto.hex(GonggaoCrypto.sha256(body)).prefix(32)) + "\"")

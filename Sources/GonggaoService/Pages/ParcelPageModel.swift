@@ -1,10 +1,13 @@
 import Foundation
 import GonggaoCore
+import GonggaoStore
 
 /// Turns a `PublicRecord` into the values the `parcel` and `project` templates render. Personal
 /// names of surveyed households are masked here, before any template sees them.
 struct ParcelPageModel {
     let record: PublicRecord
+    /// The statutory rules and calendar (posting periods, the next stage's earliest date); nil: not shown.
+    var clock: StatutoryClock? = nil
 
     var templateName: String { record.parcel == nil ? "project" : "parcel" }
 
@@ -166,11 +169,31 @@ struct ParcelPageModel {
         if let h = c.hearing {
             value["hearing"] = ["date": .text(h.date.chinese), "place": .text(h.place)]
         }
+        if let posting = postingValue(v) { value["posting"] = posting }
         if v.state == .withdrawn {
             value["withdrawal"] = [
                 "on": .text(v.withdrawnAt.map { CivilDate($0).chinese } ?? ""),
                 "reason": .optional(v.withdrawalReason),
             ]
+        }
+        return .object(value)
+    }
+
+    /// The approved version's posting period (from the day after the last place's posting to its end)
+    /// and the next stage's earliest date; provisional dates are marked （暂定）.
+    private func postingValue(_ v: NoticeVersion) -> PageValue? {
+        guard let clock, v.state == .approved else { return nil }
+        let report = PostingReport(version: v, project: record.project, postings: record.postings[v.id] ?? [], clock: clock)
+        let posted = report.places.filter { $0.postedOn != nil }.count
+        var value: [String: PageValue] = [
+            "places": .text(report.places.map(\.name).joined(separator: "、")),
+            "posted": .text("\(posted)/\(report.places.count)"),
+        ]
+        if let start = report.periodStart, let end = report.periodEnd {
+            value["period"] = ["from": .text(start.adding(days: 1).chinese), "to": .text(end.chinese)]
+        }
+        if let next = report.nextStage {
+            value["next"] = ["stage": .text(next.kind.chineseName), "earliest": .optional(next.earliest?.chinese)]
         }
         return .object(value)
     }

@@ -10,6 +10,8 @@ struct PublicRecord: Sendable {
     let parcel: Parcel?
     /// Per notice, its published versions (approved, superseded, withdrawn), oldest first.
     let notices: [[NoticeVersion]]
+    /// Posting confirmations per notice id (for each approved version's posting period).
+    var postings: [String: [PostingConfirmation]] = [:]
 
     /// Keys go into URLs and QR codes: short ASCII letters, digits and hyphens.
     static func isPlausibleKey(_ key: String) -> Bool {
@@ -29,12 +31,16 @@ struct PublicRecord: Sendable {
             return nil
         }
         var notices: [[NoticeVersion]] = []
+        var postings: [String: [PostingConfirmation]] = [:]
         for latest in try tx.notices(NoticeFilter(project: project.key, limit: Int.max)) {
             let published = try tx.noticeVersions(latest.id).filter { v in
                 PublishedState.isPublished(v.state) && (parcel == nil || v.content.parcels.contains(key))
             }
-            if !published.isEmpty { notices.append(published) }
+            if !published.isEmpty {
+                notices.append(published)
+                postings[latest.id] = try tx.postings(noticeID: latest.id)
+            }
         }
-        return PublicRecord(key: key, project: project, parcel: parcel, notices: notices)
+        return PublicRecord(key: key, project: project, parcel: parcel, notices: notices, postings: postings)
     }
 }

@@ -59,7 +59,10 @@ enum CommandLineTool {
                 if CommandTable.all.contains(where: { $0.path == candidate }) || !CommandTable.commands(under: candidate).isEmpty {
                     path = candidate
                     rest = rest.dropFirst()
-                    if CommandTable.all.contains(where: { $0.path == path }) { break }
+                    // A command that also heads a group (`warnings`, `warnings ack`) goes on only to a subcommand.
+                    let next = rest.first.map { path + [$0] }
+                    let continues = next.map { n in CommandTable.all.contains { Array($0.path.prefix(n.count)) == n } } ?? false
+                    if CommandTable.all.contains(where: { $0.path == path }) && !continues { break }
                 } else if path.isEmpty {
                     throw UsageError("unknown command '\(token)' (see 'gonggao --help')")
                 } else {

@@ -12,6 +12,8 @@ enum CommandTable {
         .auditVerify, .auditHead,
         .tokenCreate, .tokenList, .tokenRevoke,
         .storeBackup, .storeRestore,
+        .postingConfirm, .postingList, .paymentRecord,
+        .warningsList, .warningsEvaluate, .warningsAck,
     ]
 
     static let groups: [String: String] = [
@@ -23,6 +25,9 @@ enum CommandTable {
         "audit": "check the audit log's hash chain against its recorded head",
         "token": "create, list and revoke the API tokens of the HTTP service",
         "store": "back up and restore the embedded SQLite store",
+        "posting": "confirm and list the paper postings of approved notices (posting periods, next stage)",
+        "payment": "record compensation payments",
+        "warnings": "list, evaluate and acknowledge the statutory warnings",
     ]
 
     /// The commands under `prefix` (a group), in table order.

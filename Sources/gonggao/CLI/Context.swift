@@ -43,6 +43,17 @@ struct Context: Sendable {
     /// The officer actions over `store`, with the config's users and channels.
     func workflow(_ store: any NoticeStore) -> NoticeWorkflow {
         NoticeWorkflow(store: store, users: config.userDirectory, channels: config.deliveryChannels,
-                       withdrawChannels: config.withdrawChannels, now: now)
+                       withdrawChannels: config.withdrawChannels, now: now, statutory: config.statutory)
+    }
+
+    /// The evaluation loop of `serve` and `worker`, every `warnings.evaluateEverySeconds`.
+    func warningLoop(_ store: any NoticeStore, now: @escaping @Sendable () -> Date, logger: Logger) -> WarningLoop {
+        WarningLoop(desk: warningDesk(store, now: now),
+                    interval: .milliseconds(Int64(config.statutorySettings.warnings.evaluateEverySeconds * 1000)), logger: logger)
+    }
+
+    /// The statutory warnings over `store`, with the config's calendar and rules.
+    func warningDesk(_ store: any NoticeStore, now: (@Sendable () -> Date)? = nil) -> WarningDesk {
+        WarningDesk(store: store, clock: config.statutory, users: config.userDirectory, now: now ?? self.now)
     }
 }

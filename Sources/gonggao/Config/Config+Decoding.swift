@@ -7,7 +7,7 @@ import GonggaoPoster
 /// names and bad URLs are refused with the key path that holds them.
 extension Config: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
-        case store, publicBaseURL, users, channels, templates, poster, delivery, http
+        case store, publicBaseURL, users, channels, templates, poster, delivery, http, calendars, rules, warnings
     }
 
     /// The parcel-page links printed as QR codes are `<base>/p/<key>` with keys of up to
@@ -49,6 +49,11 @@ extension Config: Decodable {
         poster = try c.decodeIfPresent(PosterSettings.self, forKey: .poster) ?? PosterSettings()
         delivery = try c.decodeIfPresent(DeliverySettings.self, forKey: .delivery) ?? DeliverySettings()
         http = try c.decodeIfPresent(HTTPSettings.self, forKey: .http) ?? HTTPSettings()
+        statutorySettings.calendars = try c.decodeIfPresent(String.self, forKey: .calendars)
+        statutorySettings.rules = try c.decodeIfPresent(String.self, forKey: .rules)
+        if statutorySettings.calendars?.isEmpty == true { throw decoder.configProblem(at: [Keys.calendars], "is empty") }
+        if statutorySettings.rules?.isEmpty == true { throw decoder.configProblem(at: [Keys.rules], "is empty") }
+        statutorySettings.warnings = try c.decodeIfPresent(WarningSettings.self, forKey: .warnings) ?? WarningSettings()
     }
 
     private static func refuseDuplicates(_ names: [String], list: Keys, _ decoder: any Decoder, what: String) throws {

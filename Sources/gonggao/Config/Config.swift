@@ -22,6 +22,11 @@ struct Config: Sendable {
     var poster: PosterSettings
     var delivery: DeliverySettings
     var http: HTTPSettings
+    /// `calendars`, `rules`, `warnings` as written in the file.
+    var statutorySettings = StatutorySettings()
+    /// The working-day calendar and the statutory rules, read once by `ConfigLoader` (every
+    /// workflow the CLI and the service build passes its stage gates with them).
+    var statutory = StatutoryClock(calendar: WorkingDayCalendar())
 
     /// The users as the workflow looks them up.
     var userDirectory: UserDirectory { UserDirectory(users) }

@@ -38,6 +38,7 @@ enum ConfigLoader {
         if let seal = config.poster.seal, !FileManager.default.isReadableFile(atPath: seal) {
             throw ConfigError(file: path, "poster.seal: no readable file at '\(seal)'")
         }
+        config.statutory = try StatutoryLoader.load(config.statutorySettings, directory: directory, configFile: path)
         return config
     }
 

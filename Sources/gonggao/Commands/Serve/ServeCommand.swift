@@ -18,7 +18,8 @@ extension CommandSpec {
         ],
         discussion: """
             One process, one task group: the libmicrohttpd server and, unless --no-workers, one delivery lane per
-            enabled channel. Prints 'serving on http://HOST:PORT' when it listens. On SIGTERM or SIGINT it stops
+            enabled channel, and the statutory warnings' evaluation every warnings.evaluateEverySeconds (default 600;
+            also after each approval, posting and payment). Prints 'serving on http://HOST:PORT' when it listens. On SIGTERM or SIGINT it stops
             accepting, lets in-flight requests and sends finish within the config's delivery.graceSeconds, and
             exits 0. Logs (requests included, with their request id) are JSON lines on stderr.
             """
@@ -52,17 +53,28 @@ enum ServeRun {
                 "http.port": "\(server.port)", "workers": engine == nil ? "none" : engine!.owner,
             ])
             let reason: String
+            let warnings = ctx.warningLoop(store, now: now, logger: logger)
             if let engine {
                 workersRunning.set(true)
-                reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger) {
+                reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger,
+                                              alongside: { try? await warnings.run() }) {
                     nil
                 } stopping: {
                     workersRunning.set(false)
                     await server.stop()
                 }
             } else {
-                let signal = await StopSignal().wait()
-                reason = signal.map { "signal \($0)" } ?? "stopped"
+                // The warning loop and the stop signal, in one group: the signal ends the loop.
+                reason = await withTaskGroup(of: String?.self) { group in
+                    group.addTask { try? await warnings.run(); return nil }
+                    group.addTask { await StopSignal().wait().map { "signal \($0)" } ?? "stopped" }
+                    var reason = "stopped"
+                    while let finished = await group.next() {
+                        if let finished { reason = finished; break }
+                    }
+                    group.cancelAll()
+                    return reason
+                }
                 await server.stop()
             }
             await runtime?.close()
@@ -88,7 +100,8 @@ enum ServeRun {
             store: store, workflow: ctx.workflow(store), desk: ctx.desk(store), users: ctx.config.userDirectory,
             auth: AuthSettings(trustedProxies: ctx.config.http.trustedProxies),
             publicBaseURL: ctx.config.publicBaseURL, pages: pages, logger: logger, now: now,
-            wake: wake, renderPoster: render, laneStatus: lanes, workersRunning: running)
+            wake: wake, renderPoster: render, laneStatus: lanes, workersRunning: running,
+            warnings: ctx.warningDesk(store, now: now))
     }
 }
 

@@ -15,7 +15,8 @@ extension CommandSpec {
             One lane per enabled channel, each with its own concurrency, rate limit and circuit breaker. Workers
             in other processes on the same store (another 'gonggao worker', 'gonggao serve') share the queue
             through leases. On SIGTERM or SIGINT no new work is claimed and in-flight sends finish within the
-            config's delivery.graceSeconds. Logs are JSON lines on stderr.
+            config's delivery.graceSeconds. Unless --until-idle, the statutory warnings are evaluated every
+            warnings.evaluateEverySeconds (default 600) as part of the same run. Logs are JSON lines on stderr.
             """
     ) { inv, ctx in
         let logger = ctx.logger("worker")
@@ -25,7 +26,13 @@ extension CommandSpec {
             let engine = try runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
             logger.notice("worker started", ["worker.id": engine.owner, "channels": runtime.adapters.map(\.channel).joined(separator: ",")])
             let untilIdle = inv.flag("until-idle")
-            let reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger) {
+            var alongside: (@Sendable () async -> Void)?
+            if !untilIdle {
+                let warnings = ctx.warningLoop(store, now: now, logger: logger)
+                alongside = { try? await warnings.run() }
+            }
+            let reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger,
+                                              alongside: alongside) {
                 untilIdle ? await WorkerLoop.waitUntilIdle(store: store, now: now) : nil
             }
             await runtime.close()
@@ -48,9 +55,11 @@ enum WorkerLoop {
     /// cancelled (recorded as retryable "cancelled" attempts, retried by the next worker); if even that
     /// does not end them within 5 s more, the process exits with status 1 (their leases expire and
     /// another worker retries them: nothing is lost).
+    /// `alongside` (the warning loop) runs until the stop is decided, then is cancelled.
     /// `stopping` runs once the stop is decided, beside the in-flight sends (the service stops its
     /// HTTP server there).
     static func run(engine: DeliveryEngine, grace: Double, logger: Logger,
+                    alongside: (@Sendable () async -> Void)? = nil,
                     until: @escaping @Sendable () async -> String?,
                     stopping: @escaping @Sendable () async -> Void = {}) async -> String {
         let stop = StopSignal()
@@ -60,6 +69,8 @@ enum WorkerLoop {
             let reason = await withTaskGroup(of: String?.self) { waiters in
                 waiters.addTask { await stop.wait().map { "signal \($0)" } }
                 waiters.addTask { await until() }
+                // Runs beside the engine (the warning evaluation loop) and is cancelled when the stop is decided.
+                if let alongside { waiters.addTask { await alongside(); return nil } }
                 var reason = "stopped"
                 while let finished = await waiters.next() {
                     if let finished { reason = finished; break }
