@@ -39,7 +39,7 @@ func loadInput(samplePath: String, index: Int) throws -> PosterInput {
         parcels: notice.parcels, body: notice.body)
     return PosterInput(
         noticeID: "ntc_3k9v0q7m2xwe", version: 1, content: content, contentHash: content.contentHash,
-        project: project, qrURL: PosterInput.parcelPageURL(base: "https://gg.anji.gov.cn/p", content: content),
+        project: project, qrURL: PosterInput.parcelPageURL(base: "https://gg.anji.gov.cn", content: content),
         postingPeriod: "本公告张贴期限不少于十个工作日。",
         approvedAt: Date(timeIntervalSince1970: 1_796_090_400))
 }
