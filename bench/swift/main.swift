@@ -85,8 +85,10 @@ do {
             print(try timed { _ = try renderer.render(input, format: .both, dpi: 150) })
         }
     case "qr":
-        guard args.count >= 4, let runs = Int(args[3]) else { fail("usage: gonggao-bench qr URL RUNS") }
-        _ = try QRMatrix.encode(url: args[2]).png(scale: 8)
+        guard args.count >= 4, let runs = Int(args[3]) else { fail("usage: gonggao-bench qr URL RUNS [FILE]") }
+        let png = try QRMatrix.encode(url: args[2]).png(scale: 8)
+        // With FILE, the untimed warm-up's PNG is written for the same checks as the C anchor's.
+        if args.count >= 5 { try Data(png).write(to: URL(fileURLWithPath: args[4])) }
         for _ in 0..<runs {
             print(try timed { _ = try QRMatrix.encode(url: args[2]).png(scale: 8) })
         }
