@@ -9,21 +9,25 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 
 # Every Debian package the project needs (build, tests, later: posters, pushes, printing, verification).
-DEBIAN_PACKAGES := libssl-dev libsqlite3-dev pkg-config \
+DEBIAN_PACKAGES := libssl-dev libsqlite3-dev libpq-dev postgresql pkg-config \
 	libcurl4-openssl-dev libqrencode-dev libpng-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk \
 	libmicrohttpd-dev libcups2-dev cups-ipp-utils zbar-tools poppler-utils qrencode avahi-daemon dbus
 
 # apt needs root: use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Loopback ceilings for the benchmarks (only `make bench` installs them).
+BENCH_PACKAGES := wrk nginx-light sqlite3
+PACKAGES ?= $(DEBIAN_PACKAGES)
+
 DEMO_CONFIG := Config/demo.json
 
-.PHONY: deps build release demo test clean
+.PHONY: deps build release demo test bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update only when something is)
 deps:
 	@missing=""; \
-	for p in $(DEBIAN_PACKAGES); do \
+	for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -31,7 +35,7 @@ deps:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else \
-		echo "make deps: all $(words $(DEBIAN_PACKAGES)) Debian packages present"; \
+		echo "make deps: all $(words $(PACKAGES)) Debian packages present"; \
 	fi
 
 ## build: debug build of everything
@@ -73,6 +77,14 @@ demo: release
 ## test: unit, store and end-to-end CLI tests
 test: deps
 	$(SWIFT) test
+
+## bench: every benchmark beside its anchor in the same run (release builds), as markdown tables:
+## posters and QR vs bare C, deliveries vs wrk, approve→acknowledged latency, pages vs nginx
+bench:
+	$(MAKE) deps PACKAGES="$(DEBIAN_PACKAGES) $(BENCH_PACKAGES)"
+	bench/poster.sh
+	bench/delivery.sh
+	bench/page.sh
 
 ## clean: remove build output and the demo store (never var/, which holds real data)
 clean:
