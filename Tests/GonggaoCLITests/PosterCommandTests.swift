@@ -191,7 +191,7 @@ struct PosterCommandTests {
         #expect(text.contains("撤回公告：本公告已于2026年12月1日撤回，原公告内容作废") && text.contains("安政征预〔2026〕37号"))
         let manifest = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: folder.appendingPathComponent("\(id)-v1-withdrawal.json"))) as? [String: Any])
-        #expect(manifest["operation"] as? String == "withdraw" && manifest["dpi"] as? Int == 300)
+        #expect(manifest["operation"] as? String == "withdraw" && manifest["dpi"] as? Int == 150)
         let pages = try #require(manifest["pages"] as? Int)
         let files = try #require(manifest["files"] as? [String: String])
         #expect(Set(files.keys) == Set(["\(id)-v1-withdrawal.pdf"] + (1...pages).map { "\(id)-v1-withdrawal-p\($0).png" }))

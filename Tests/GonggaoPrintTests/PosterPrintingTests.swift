@@ -10,9 +10,11 @@ extension PrinterSuites {
     /// The print channel with the real renderer: the poster a printer receives is the poster we mean.
     @Suite("Print channel with real posters")
     struct PosterPrintingTests {
-        func printing() throws -> PosterPrinting {
+        func printing(dpi: Int? = nil) throws -> PosterPrinting {
             let path = GonggaoBinary.repositoryRoot.appendingPathComponent("Templates/posters/a4.json").path
-            return try PosterPrinting(template: try PosterTemplate.load(path: path), publicBaseURL: "https://gg.example")
+            let template = try PosterTemplate.load(path: path)
+            if let dpi { return try PosterPrinting(template: template, publicBaseURL: "https://gg.example", dpi: dpi) }
+            return try PosterPrinting(template: template, publicBaseURL: "https://gg.example")
         }
 
         func request(version: Int = 1, operation: ChannelOperation = .create, body: [String]? = nil) -> ChannelRequest {
@@ -35,7 +37,8 @@ extension PrinterSuites {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: root) }
             let printing = try printing()
-            #expect(printing.dpi == 300 && printing.previewDPI == 150)
+            // The PDF is what gets printed; the PNG pages beside it are previews, by default at the preview dpi.
+            #expect(printing.dpi == 150 && printing.previewDPI == 150)
             let adapter = PrintAdapter(spool: SpoolFolder(root: root.path), printer: nil) { try await printing.document(for: $0) }
             // A body long enough for two pages or more: every page gets its own PNG.
             let body = Fixtures.preAnnouncement().body + (1...40).map { "第\($0)条　" + String(repeating: "征收范围内的土地现状以附图为准，", count: 4) }
@@ -50,15 +53,15 @@ extension PrinterSuites {
             #expect(pages >= 2)
             let manifestURL = folder.appendingPathComponent("ntc_poster-v1.json")
             let manifest = try JSONDecoder().decode(SpoolFolder.Manifest.self, from: Data(contentsOf: manifestURL))
-            #expect(manifest.pages == pages && manifest.dpi == 300)
+            #expect(manifest.pages == pages && manifest.dpi == 150)
             #expect(manifest.files.count == pages + 1)
             for page in 1...pages {
                 let png = folder.appendingPathComponent("ntc_poster-v1-p\(page).png")
                 let bytes = try [UInt8](Data(contentsOf: png))
                 #expect(manifest.files[png.lastPathComponent] == GonggaoCrypto.hex(GonggaoCrypto.sha256(bytes)))
-                // 300 dpi = 11811 pixels per metre; A4 is 2480 pixels wide at 300 dpi.
+                // 150 dpi = 5906 pixels per metre; A4 is 1240 pixels wide at 150 dpi.
                 let geometry = try #require(ExternalTools.pngGeometry(bytes))
-                #expect(geometry.pixelsPerMetre == 11811 && geometry.width == 2480, "page \(page)")
+                #expect(geometry.pixelsPerMetre == 5906 && geometry.width == 1240, "page \(page)")
                 #expect(try await ExternalTools.decodeQR(png.path) == "https://gg.example/p/\(Fixtures.projectKey)", "page \(page)")
             }
             // Re-delivery writes the very same bytes (creation date fixed to the approval time).
@@ -70,6 +73,25 @@ extension PrinterSuites {
                 try Data(contentsOf: folder.appendingPathComponent($0))
             }
             #expect(before == after)
+        }
+
+        /// `poster.printDPI` 300, for print shops that print from the PNGs.
+        @Test func printShopsCanHave300DPIPages() async throws {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let printing = try printing(dpi: 300)
+            let adapter = PrintAdapter(spool: SpoolFolder(root: root.path), printer: nil) { try await printing.document(for: $0) }
+            let outcome = await adapter.send(request())
+            guard case .delivered = outcome.kind else { Issue.record("not delivered: \(outcome)"); return }
+            let folder = root.appendingPathComponent("安吉县/梅溪镇")
+            let manifest = try JSONDecoder().decode(SpoolFolder.Manifest.self,
+                                                    from: Data(contentsOf: folder.appendingPathComponent("ntc_poster-v1.json")))
+            #expect(manifest.dpi == 300)
+            let png = folder.appendingPathComponent("ntc_poster-v1-p1.png")
+            // 300 dpi = 11811 pixels per metre; A4 is 2480 pixels wide at 300 dpi.
+            let geometry = try #require(ExternalTools.pngGeometry(try [UInt8](Data(contentsOf: png))))
+            #expect(geometry.pixelsPerMetre == 11811 && geometry.width == 2480)
+            #expect(try await ExternalTools.decodeQR(png.path) == "https://gg.example/p/\(Fixtures.projectKey)")
         }
 
         @Test func correctionsAndWithdrawalsAreMarked() async throws {

@@ -10,13 +10,14 @@ public final class PosterPrinting: Sendable {
     private let renderer: PosterRenderer
     private let queue = DispatchQueue(label: "gonggao.poster")
     public let publicBaseURL: String
-    /// The resolution of the PNG pages a printer gets (300 for print).
+    /// The resolution of the PNG pages spooled beside the PDF (150, previews; 300 for print shops
+    /// that print from the PNGs).
     public let dpi: Int
     /// The resolution of a PNG download (150, a preview).
     public let previewDPI: Int
     public let seal: SealImage?
 
-    public init(template: PosterTemplate, publicBaseURL: String, dpi: Int = 300, previewDPI: Int = 150,
+    public init(template: PosterTemplate, publicBaseURL: String, dpi: Int = 150, previewDPI: Int = 150,
                 seal: SealImage? = nil) throws {
         renderer = try PosterRenderer(template: template)
         self.publicBaseURL = publicBaseURL

@@ -143,7 +143,7 @@ extension PosterSettings: Decodable {
         guard ["A4", "A3"].contains(paper) else { throw decoder.configProblem(at: [Keys.paper], "'\(paper)' is not A4 or A3") }
         dpi = try c.decodeIfPresent(Int.self, forKey: .dpi) ?? 150
         guard (72...600).contains(dpi) else { throw decoder.configProblem(at: [Keys.dpi], "must be 72…600, not \(dpi)") }
-        printDPI = try c.decodeIfPresent(Int.self, forKey: .printDPI) ?? 300
+        printDPI = try c.decodeIfPresent(Int.self, forKey: .printDPI) ?? 150
         guard (72...600).contains(printDPI) else {
             throw decoder.configProblem(at: [Keys.printDPI], "must be 72…600, not \(printDPI)")
         }

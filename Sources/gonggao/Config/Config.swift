@@ -48,8 +48,10 @@ struct PosterSettings: Sendable, Equatable {
     var paper: String = "A4"
     /// PNG resolution of previews (`poster render`, downloads). Default 150.
     var dpi: Int = 150
-    /// PNG resolution of the pages the print channel spools. Default 300.
-    var printDPI: Int = 300
+    /// PNG resolution of the page images the print channel spools beside the PDF (the PDF, vector,
+    /// is what gets printed; the PNGs are previews). Default 150, the preview resolution: 300 is an
+    /// option for print shops that print from the PNGs, at about twice the render time per poster.
+    var printDPI: Int = 150
     /// A PNG of the issuer's seal, printed over the date; nil leaves the space for a hand stamp.
     var seal: String?
 }

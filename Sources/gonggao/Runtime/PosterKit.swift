@@ -31,7 +31,7 @@ struct PosterKit: Sendable {
         }
     }
 
-    /// The print channel's renderer: the configured paper, PNG pages at `poster.printDPI` (300),
+    /// The print channel's renderer: the configured paper, PNG pages at `poster.printDPI` (150),
     /// downloads at `poster.dpi` (150).
     func printing() throws -> PosterPrinting {
         do {
