@@ -29,7 +29,18 @@ public struct Logger: Sendable {
     /// A logger that writes JSON lines to standard error.
     public static func standardError(label: String, minimum: Level = .info) -> Logger {
         Logger(label: label, minimum: minimum) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            // One write(2) per line, as FileHandle.write made it, without the copy into Data.
+            var text = line
+            text.append("\n")
+            text.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { return }
+                    offset += n
+                }
+            }
         }
     }
 
@@ -59,26 +70,88 @@ public struct Logger: Sendable {
     public func warning(_ m: String, _ extra: Metadata = [:]) { log(.warning, m, extra) }
     public func error(_ m: String, _ extra: Metadata = [:]) { log(.error, m, extra) }
 
+    /// `2026-12-04T06:48:00.123Z` (UTC, milliseconds rounded), built digit by digit: this runs for
+    /// every log line, and `String(format:)` cost more than the rest of the line.
     static func timestamp(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = ms / 1000
         var t = time_t(seconds)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int(ms % 1000))
+        let millis = Int(ms % 1000)
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year), millis >= 0 else {
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                          parts.tm_hour, parts.tm_min, parts.tm_sec, millis)
+        }
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var i = 0
+            func put(_ value: Int, digits: Int) {
+                var v = value
+                var k = digits - 1
+                while k >= 0 {
+                    out[i + k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                    v /= 10
+                    k -= 1
+                }
+                i += digits
+            }
+            func put(_ c: Unicode.Scalar) {
+                out[i] = UInt8(ascii: c)
+                i += 1
+            }
+            put(year, digits: 4)
+            put("-")
+            put(Int(parts.tm_mon) + 1, digits: 2)
+            put("-")
+            put(Int(parts.tm_mday), digits: 2)
+            put("T")
+            put(Int(parts.tm_hour), digits: 2)
+            put(":")
+            put(Int(parts.tm_min), digits: 2)
+            put(":")
+            put(Int(parts.tm_sec), digits: 2)
+            put(".")
+            put(millis, digits: 3)
+            put("Z")
+            return i
+        }
     }
 
     /// `{"k":"v",…}` with keys sorted, strings escaped per RFC 8259.
     static func jsonLine(_ fields: Metadata) -> String {
-        "{" + fields.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(fields[$0]!))" }.joined(separator: ",") + "}"
+        var line = "{"
+        line.reserveCapacity(64 * fields.count)
+        var first = true
+        for key in fields.keys.sorted() {
+            if !first { line.append(",") }
+            first = false
+            JSONText.append(key, to: &line)
+            line.append(":")
+            JSONText.append(fields[key]!, to: &line)
+        }
+        line.append("}")
+        return line
     }
 }
 
 /// Minimal JSON string quoting (for log lines and hand-built documents).
 public enum JSONText {
     public static func quote(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 2)
+        append(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` quoted to `out`; a string with nothing to escape (the usual case) in one piece.
+    public static func append(_ s: String, to out: inout String) {
+        out.append("\"")
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(s)
+            out.append("\"")
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -86,10 +159,10 @@ public enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            case let c where c.value < 0x20: out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out.append("\"")
     }
 }
