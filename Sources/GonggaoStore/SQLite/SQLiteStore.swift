@@ -8,11 +8,13 @@ import GonggaoCore
 /// (the CLI beside `serve`) makes this one wait, never fail with "database is locked". All calls on
 /// the connection happen on one serial queue, off the cooperative pool.
 public final class SQLiteStore: NoticeStore, @unchecked Sendable {
-    // @unchecked Sendable: `connection` is only touched on `queue`.
+    // @unchecked Sendable: `connection` and `memo` are only touched on `queue`.
     public let path: String
     public let auditHead: any AuditHeadRecorder
     private let queue: DispatchQueue
     private let connection: SQLiteConnection
+    /// Decoded notice versions and projects, reused while their stored bytes are unchanged.
+    private let memo = SQLiteDecodeMemo()
 
     /// Opens (creating if missing) the store at `path` and brings its schema up to date.
     public init(path: String, busyTimeoutMillis: Int32 = 30_000) throws {
@@ -34,14 +36,14 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
         try await onQueue { db in
             try db.execute("BEGIN")
             defer { try? db.execute("COMMIT") }
-            return try body(SQLiteTransaction(db))
+            return try body(SQLiteTransaction(db, memo: self.memo))
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
         let (result, head) = try await onQueue { db in
             try db.execute("BEGIN IMMEDIATE")
-            let tx = SQLiteTransaction(db)
+            let tx = SQLiteTransaction(db, memo: self.memo)
             do {
                 let result = try body(tx)
                 try db.execute("COMMIT")

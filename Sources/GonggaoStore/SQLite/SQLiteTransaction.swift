@@ -6,13 +6,18 @@ import GonggaoCore
 final class SQLiteTransaction: StoreWriter {
     let db: SQLiteConnection
     var appendedHead: AuditHead?
+    /// The store's decoded notice versions and projects (nil: decode every body).
+    let memo: SQLiteDecodeMemo?
 
-    init(_ db: SQLiteConnection) { self.db = db }
+    init(_ db: SQLiteConnection, memo: SQLiteDecodeMemo? = nil) {
+        self.db = db
+        self.memo = memo
+    }
 
     // MARK: projects
 
     func project(_ key: String) throws -> Project? {
-        try db.rows("SELECT body FROM projects WHERE key = \(key)").first.map { try decode(Project.self, $0) }
+        try db.rows("SELECT body FROM projects WHERE key = \(key)").first.map { try decode(Project.self, $0, memoKey: key) }
     }
 
     func projects() throws -> [Project] {
@@ -43,12 +48,14 @@ final class SQLiteTransaction: StoreWriter {
     // MARK: notices
 
     func noticeVersions(_ id: String) throws -> [NoticeVersion] {
-        try db.rows("SELECT body FROM notice_versions WHERE notice_id = \(id) ORDER BY version").map { try decode(NoticeVersion.self, $0) }
+        try db.rows("SELECT version, body FROM notice_versions WHERE notice_id = \(id) ORDER BY version").map {
+            try decode(NoticeVersion.self, $0, column: 1, memoKey: "\(id)/\($0.int(0) ?? 0)")
+        }
     }
 
     func noticeVersion(_ id: String, version: Int) throws -> NoticeVersion? {
         try db.rows("SELECT body FROM notice_versions WHERE notice_id = \(id) AND version = \(version)").first
-            .map { try decode(NoticeVersion.self, $0) }
+            .map { try decode(NoticeVersion.self, $0, memoKey: "\(id)/\(version)") }
     }
 
     func noticeSequence(_ id: String) throws -> Int? {
@@ -273,6 +280,17 @@ final class SQLiteTransaction: StoreWriter {
 
     func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow) throws -> T {
         guard let text = row.text(0) else { throw StoreError.corrupt("a \(T.self) row has no body") }
+        return try Self.decode(T.self, text)
+    }
+
+    /// `decode` through the store's memo: the row's body (in `column`) decoded once per distinct bytes.
+    func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow, column: Int = 0, memoKey: String) throws -> T {
+        guard let text = row.text(column) else { throw StoreError.corrupt("a \(T.self) row has no body") }
+        guard let memo else { return try Self.decode(T.self, text) }
+        return try memo.value(T.self, key: memoKey, body: text) { try Self.decode(T.self, $0) }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {
