@@ -53,7 +53,12 @@ extension ServiceApp {
             (try tx.noticeVersions(id), try tx.deliveries(DeliveryFilter(noticeID: id, limit: 100_000)))
         }
         guard !versions.isEmpty else { throw WorkflowError.unknownNotice(id) }
-        return .json(NoticeDetail(versions: versions, deliveries: deliveries, base: base))
+        let detail = NoticeDetail(versions: versions, deliveries: deliveries, base: base)
+        do {
+            return .json(bytes: try detail.json(versionJSON: versionJSON.json))
+        } catch {
+            return .error(status: 500, code: "encoding-failed", message: "the response could not be encoded as JSON")
+        }
     }
 
     func editNotice(_ call: Call) async throws -> HTTPResponse {

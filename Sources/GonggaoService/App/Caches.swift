@@ -1,4 +1,6 @@
 import Foundation
+import GonggaoCore
+import GonggaoHTTP
 import Synchronization
 
 /// Rendered posters by (version, content hash, state, type), bounded by total bytes (oldest out).
@@ -61,5 +63,36 @@ final class PageCache: Sendable {
             if p.count >= maxPages { p.removeAll() }
             p[key] = page
         }
+    }
+}
+
+/// Notices' versions as the API shows them (`VersionView` JSON), by notice and version, reused while
+/// the stored version equals the one encoded: an edit, approval, supersession or withdrawal changes
+/// the stored value and so encodes it again. Only immutable parts are cached — a notice's deliveries
+/// are encoded afresh on every read.
+final class VersionJSONCache: Sendable {
+    private struct Entry: Sendable {
+        let version: NoticeVersion
+        let parcelPage: String
+        let json: [UInt8]
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    let maxEntries: Int
+
+    init(maxEntries: Int = 4_096) { self.maxEntries = maxEntries }
+
+    /// The JSON of `view` (a function of its version and parcel-page URL alone).
+    func json(_ view: VersionView) throws -> [UInt8] {
+        let key = "\(view.version.id)/\(view.version.version)"
+        if let hit = entries.withLock({ $0[key] }), hit.version == view.version, hit.parcelPage == view.parcelPage {
+            return hit.json
+        }
+        let json = Array(try JSONCoding.encoder.encode(view))
+        entries.withLock { e in
+            if e.count >= maxEntries { e.removeAll(keepingCapacity: true) }
+            e[key] = Entry(version: view.version, parcelPage: view.parcelPage, json: json)
+        }
+        return json
     }
 }

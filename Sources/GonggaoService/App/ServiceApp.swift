@@ -20,6 +20,8 @@ public final class ServiceApp: Sendable {
     let httpMetrics = HTTPMetrics()
     let pageCache = PageCache()
     let posterCache = PosterCache()
+    /// Notice versions' API JSON (`GET /api/notices/{id}`).
+    let versionJSON = VersionJSONCache()
     let storeMetrics = StoreMetricsCache()
     /// `/openapi.json`, serialized once.
     let openAPIBody: [UInt8]

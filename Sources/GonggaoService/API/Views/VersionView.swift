@@ -1,5 +1,6 @@
 import Foundation
 import GonggaoCore
+import GonggaoHTTP
 
 /// A notice version as the API shows it: every stored field, plus its poster verification code and
 /// the public page its QR code opens.
@@ -79,5 +80,32 @@ struct NoticeDetail: Encodable, Sendable {
                 attempts: d.attempts, nextAttemptAt: d.state.isFinal ? nil : d.nextAttemptAt, updatedAt: d.updatedAt,
                 lastError: d.lastError, receipt: d.receipt)
         }
+    }
+}
+
+extension NoticeDetail {
+    private struct Head: Encodable {
+        let channels: [ChannelState]
+        let deliveries: [Delivery]
+        let id: String
+    }
+
+    /// The same bytes as `JSONCoding.encoder.encode(self)` (compact, keys sorted: `channels`,
+    /// `deliveries`, `id`, `latest`, `versions`), with each version's JSON from `versionJSON`, so
+    /// unchanged versions need not be encoded again.
+    func json(versionJSON: (VersionView) throws -> [UInt8]) throws -> [UInt8] {
+        var out = Array(try JSONCoding.encoder.encode(Head(channels: channels, deliveries: deliveries, id: id)))
+        guard out.last == UInt8(ascii: "}") else { throw EncodingError.invalidValue(id, .init(codingPath: [], debugDescription: "not an object")) }
+        out.removeLast()
+        let versionsJSON = try versions.map(versionJSON)
+        out += #","latest":"#.utf8
+        out += versionsJSON.last!
+        out += #","versions":["#.utf8
+        for (i, v) in versionsJSON.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += v
+        }
+        out += "]}".utf8
+        return out
     }
 }
