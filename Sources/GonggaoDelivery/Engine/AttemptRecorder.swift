@@ -18,7 +18,15 @@ enum AttemptRecorder {
     static func record(_ d: Delivery, outcome: ChannelOutcome, started: Date, finished: Date, owner: String,
                        policy: RetryPolicy, random: Double, circuit: ChannelCircuit? = nil,
                        store: any NoticeStore) async throws -> Recorded {
-        try await store.write { tx in
+        try await store.write(recording(d, outcome: outcome, started: started, finished: finished, owner: owner, policy: policy,
+                                        random: random, circuit: circuit))
+    }
+
+    /// `record`'s work inside a write transaction (for a `GroupCommit` to share one among several).
+    static func recording(_ d: Delivery, outcome: ChannelOutcome, started: Date, finished: Date, owner: String,
+                          policy: RetryPolicy, random: Double,
+                          circuit: ChannelCircuit? = nil) -> @Sendable (any StoreWriter) throws -> Recorded {
+        { tx in
             if let circuit { try tx.recordChannelCircuit(circuit) }
             guard let current = try tx.delivery(d.id) else { return Recorded() }
             // Numbered by the log, not the claim: a worker that lost its lease may still finish.

@@ -29,6 +29,8 @@ final class Lane: Sendable {
     }
 
     private let counters: Mutex<Counters>
+    /// Attempts finishing together share one write transaction (each still committed before it counts).
+    private let records: GroupCommit<AttemptRecorder.Recorded>
     /// When this lane started (a closed circuit's "since" until it first changes).
     private let startedAt: Date
 
@@ -43,6 +45,7 @@ final class Lane: Sendable {
         self.now = now
         self.publicURL = publicURL
         self.random = random
+        records = GroupCommit(store: store)
         precondition(settings.leaseProblem == nil, "channel \(settings.channel): \(settings.leaseProblem ?? "")")
         startedAt = now()
         counters = Mutex(Counters(breaker: CircuitBreaker(threshold: settings.breakerThreshold, cooldown: settings.breakerCooldown),
@@ -193,8 +196,9 @@ final class Lane: Sendable {
             return Self.circuitChange(&c, channel: settings.channel, owner: owner, fallbackSince: startedAt, at: finished)
         }
         do {
-            let recorded = try await AttemptRecorder.record(d, outcome: outcome, started: started, finished: finished, owner: owner,
-                                                            policy: settings.retry, random: random(), circuit: circuit, store: store)
+            let recorded = try await records.write(AttemptRecorder.recording(d, outcome: outcome, started: started, finished: finished,
+                                                                             owner: owner, policy: settings.retry, random: random(),
+                                                                             circuit: circuit))
             var fields = ["delivery.state": recorded.state?.rawValue ?? "lease-lost", "outcome": outcome.reason,
                           "http.status": outcome.httpStatus.map { "\($0)" } ?? "",
                           "duration.ms": "\(Int(finished.timeIntervalSince(started) * 1000))"]
