@@ -15,6 +15,7 @@ let package = Package(
         // libcurl's setopt/getinfo are variadic: typed static-inline shims live in Sources/CCurl/shim.h.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         // libpng longjmps on errors: a C target does the setjmp and returns codes (Sources/CPNG/gg_png.c).
@@ -24,7 +25,7 @@ let package = Package(
 
         .target(name: "GonggaoCrypto", dependencies: ["CCrypto"]),
         .target(name: "GonggaoCore", dependencies: ["GonggaoCrypto"]),
-        .target(name: "GonggaoStore", dependencies: ["GonggaoCore", "CSQLite"]),
+        .target(name: "GonggaoStore", dependencies: ["GonggaoCore", "CSQLite", "CPQ"]),
         .target(name: "GonggaoPoster", dependencies: ["GonggaoCore", "CQRencode", "CPNG", "CPangoCairo"]),
         .executableTarget(name: "gonggao-bench", dependencies: ["GonggaoPoster", "GonggaoCore"], path: "bench/swift"),
         .target(name: "GonggaoChannels", dependencies: ["GonggaoCore", "GonggaoCrypto", "CCups", "CCurl", "GonggaoPoster"]),

@@ -94,6 +94,9 @@ extension TestStore {
         case .sqlite:
             try await (store as! SQLiteStore).execute(
                 unsafeSQL: "UPDATE audit SET detail = \(Self.literal(detail)) WHERE seq = \(seq)")
+        case .postgres:
+            try await (store as! PostgresStore).execute(
+                unsafeSQL: "UPDATE audit SET detail = \(Self.literal(detail)) WHERE seq = \(seq)")
         }
     }
 
@@ -105,6 +108,9 @@ extension TestStore {
         case .sqlite:
             let list = seqs.map(String.init).joined(separator: ", ")
             try await (store as! SQLiteStore).execute(unsafeSQL: "DELETE FROM audit WHERE seq IN (\(list))")
+        case .postgres:
+            let list = seqs.map(String.init).joined(separator: ", ")
+            try await (store as! PostgresStore).execute(unsafeSQL: "DELETE FROM audit WHERE seq IN (\(list))")
         }
     }
 
@@ -127,6 +133,18 @@ extension TestStore {
                         """)
             }
             try await sqlite.execute(unsafeSQL: "COMMIT")
+        case .postgres:
+            // One statement per call: PQexecParams runs exactly one. Each call is its own transaction.
+            let pg = store as! PostgresStore
+            try await pg.execute(unsafeSQL: "DELETE FROM audit")
+            for e in entries {
+                try await pg.execute(
+                    unsafeSQL: """
+                        INSERT INTO audit (seq, at_ms, actor, action, subject, detail, prev_hash, hash) VALUES (\(e.seq), \(e.atMillis),
+                        \(Self.literal(e.actor)), \(Self.literal(e.action)), \(Self.literal(e.subject)), \(Self.literal(e.detail)),
+                        \(Self.literal(e.prevHash)), \(Self.literal(e.hash)))
+                        """)
+            }
         }
     }
 

@@ -6,8 +6,16 @@ import GonggaoStore
 public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     case memory
     case sqlite
+    /// A fresh database on the test process's throwaway server (`PostgresTestServer`).
+    case postgres
 
     public var description: String { rawValue }
+
+    /// Every backend; PostgreSQL only where its server is installed or under CI (where a missing
+    /// server fails the tests, never skips them).
+    public static var allCases: [StoreBackend] {
+        PostgresTestServer.shouldRun ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
+    }
 
     /// A fresh, empty store of this backend in a fresh temporary folder.
     public func make() throws -> TestStore {
@@ -20,6 +28,18 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
         case .sqlite:
             let path = directory.appendingPathComponent("gonggao.sqlite").path
             return TestStore(backend: self, store: try SQLiteStore(path: path), directory: directory)
+        case .postgres:
+            let server = try PostgresTestServer.shared()
+            let database = try server.createDatabase()
+            let configuration = server.configuration(database: database)
+            let head = AuditHeadFile(besideStore: directory.appendingPathComponent("gonggao.postgres").path)
+            do {
+                return TestStore(backend: self, store: try PostgresStore(configuration, auditHead: head), directory: directory,
+                                 postgres: (server, database))
+            } catch {
+                server.dropDatabase(database)
+                throw error
+            }
         }
     }
 
@@ -43,12 +63,25 @@ public struct TestStore: Sendable {
     public let store: any NoticeStore
     /// A private temporary folder (the SQLite file and its audit head live here).
     public let directory: URL
+    /// The PostgreSQL server and database, for the postgres backend.
+    public let postgres: (server: PostgresTestServer, database: String)?
+
+    init(backend: StoreBackend, store: any NoticeStore, directory: URL,
+         postgres: (server: PostgresTestServer, database: String)? = nil) {
+        self.backend = backend
+        self.store = store
+        self.directory = directory
+        self.postgres = postgres
+    }
 
     /// The SQLite file, for backends that have one.
     public var path: String? { (store as? SQLiteStore)?.path }
 
     /// Another handle on the same data, as a second process would open it (nil for memory).
     public func openAgain(busyTimeoutMillis: Int32 = 30_000) throws -> (any NoticeStore)? {
+        if let postgres, let pg = store as? PostgresStore {
+            return try PostgresStore(postgres.server.configuration(database: postgres.database), auditHead: pg.auditHead)
+        }
         guard let path else { return nil }
         return try SQLiteStore(path: path, busyTimeoutMillis: busyTimeoutMillis)
     }
@@ -62,6 +95,7 @@ public struct TestStore: Sendable {
 
     public func cleanup() async {
         await store.close()
+        if let postgres { postgres.server.dropDatabase(postgres.database) }
         try? FileManager.default.removeItem(at: directory)
     }
 }
