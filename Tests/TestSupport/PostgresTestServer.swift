@@ -246,7 +246,7 @@ public final class PostgresTestServer: Sendable {
     }
 
     /// A TCP port on 127.0.0.1 that the OS says is free now.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed: errno \(errno)") }
         defer { close(fd) }
