@@ -419,5 +419,8 @@ final class Locked<Value: Sendable>: Sendable {
         #expect(PostgresError.numericCode(nil) == -1)
         #expect(PostgresError(sqlState: "23505", message: "duplicate").storeError == .conflict("duplicate"))
         #expect(PostgresError(sqlState: "40P01", message: "deadlock").isRetryable)
+        // A data exception's quoted value is not kept.
+        #expect(PostgresError(sqlState: "22P02", message: "invalid input syntax for type bigint: \"secret\"").message
+                == "invalid input syntax for type bigint")
     }
 }

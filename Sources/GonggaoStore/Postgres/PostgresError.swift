@@ -12,13 +12,19 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     public init(sqlState: String?, message: String, connectionLost: Bool = false) {
         self.sqlState = sqlState
-        self.message = message
+        // Data exceptions (class 22) quote the offending value (`invalid input syntax for type
+        // bigint: "…"`): keep the text before the quote.
+        if sqlState?.hasPrefix("22") == true, let quote = message.range(of: ": \"") {
+            self.message = String(message[..<quote.lowerBound])
+        } else {
+            self.message = message
+        }
         self.connectionLost = connectionLost
     }
 
     public var description: String {
         if let sqlState { return "PostgreSQL error \(sqlState): \(message)" }
-        return "PostgreSQL: \(message)"
+        return message
     }
 
     /// Class 23: a constraint (unique, foreign key, check, not null) refused the change.
