@@ -127,6 +127,57 @@ import TestSupport
         Case(name: "bad option value", status: 2, mentions: ["--state", "pendng"]) { _ in
             ["deliveries", "list", "--state", "pendng"]
         },
+        Case(name: "posting a notice not approved", status: 3, mentions: ["confirm the posting of", "draft"]) { p in
+            ["posting", "confirm", p.draftID, "--place", "梅溪镇", "--board", "公告栏", "--as", "admin"]
+        },
+        Case(name: "posting by a drafter", status: 3, mentions: ["zhang.wei", "poster role"]) { p in
+            ["posting", "confirm", p.draftID, "--place", "梅溪镇", "--board", "公告栏", "--as", "zhang.wei"]
+        },
+        Case(name: "posting without --place", status: 2, mentions: ["missing --place"]) { p in
+            ["posting", "confirm", p.draftID, "--board", "公告栏", "--as", "admin"]
+        },
+        Case(name: "posting with a bad date", status: 2, mentions: ["--posted-on", "2026-13-01"]) { p in
+            ["posting", "confirm", p.draftID, "--place", "梅溪镇", "--board", "x", "--posted-on", "2026-13-01", "--as", "admin"]
+        },
+        Case(name: "posting photo missing", status: 2, mentions: ["--photo", "nope.jpg"]) { p in
+            ["posting", "confirm", p.draftID, "--place", "梅溪镇", "--board", "x", "--photo", "nope.jpg", "--as", "admin"]
+        },
+        Case(name: "posting photo not a JPEG", status: 3, mentions: ["photo", "not a JPEG"]) { p in
+            let gif = try p.sandbox.write("photo.gif", "GIF89a")
+            return ["posting", "confirm", p.draftID, "--place", "梅溪镇", "--board", "x", "--photo", gif, "--as", "admin"]
+        },
+        Case(name: "postings of an unknown notice", status: 3, mentions: ["unknown notice 'ntc_nope'"]) { _ in
+            ["posting", "list", "ntc_nope"]
+        },
+        Case(name: "payment amount not a number", status: 2, mentions: ["--amount", "lots"]) { _ in
+            ["payment", "record", "--project", "330523-2026-37", "--parcel", "330523-2026-37-1", "--payee", "红庙村",
+             "--amount", "lots", "--paid-on", "2026-11-30", "--as", "zhang.wei"]
+        },
+        Case(name: "payment for a parcel not in the project", status: 3, mentions: ["parcel '330523-2026-37-9'"]) { _ in
+            ["payment", "record", "--project", "330523-2026-37", "--parcel", "330523-2026-37-9", "--payee", "红庙村",
+             "--amount", "100", "--paid-on", "2026-11-30", "--as", "zhang.wei"]
+        },
+        Case(name: "payment of a negative amount", status: 3, mentions: ["amountYuan", "positive"]) { _ in
+            ["payment", "record", "--project", "330523-2026-37", "--parcel", "330523-2026-37-1", "--payee", "红庙村",
+             "--amount", "-5", "--paid-on", "2026-11-30", "--as", "zhang.wei"]
+        },
+        Case(name: "payment in the future", status: 3, mentions: ["paidOn", "in the future"]) { _ in
+            ["payment", "record", "--project", "330523-2026-37", "--parcel", "330523-2026-37-1", "--payee", "红庙村",
+             "--amount", "100", "--paid-on", "2026-12-05", "--as", "zhang.wei"]
+        },
+        Case(name: "payment without --paid-on", status: 2, mentions: ["missing --paid-on"]) { _ in
+            ["payment", "record", "--project", "330523-2026-37", "--parcel", "330523-2026-37-1", "--payee", "红庙村",
+             "--amount", "100", "--as", "zhang.wei"]
+        },
+        Case(name: "unknown warning state", status: 2, mentions: ["--state", "'opne'"]) { _ in
+            ["warnings", "--state", "opne"]
+        },
+        Case(name: "acknowledging an unknown warning", status: 3, mentions: ["no warning 'wrn_nope'"]) { _ in
+            ["warnings", "ack", "wrn_nope", "--as", "li.na"]
+        },
+        Case(name: "a gate override does not lift four-eyes", status: 3, mentions: ["four-eyes", "wang.fang"]) { p in
+            ["notice", "approve", p.ownSubmittedID, "--override-gate", "急需", "--as", "wang.fang"]
+        },
     ]
 
     static func prepare() async throws -> Prepared {

@@ -11,6 +11,8 @@ import TestSupport
     static let drafters: Set<String> = ["drafter", "admin"]
     static let approvers: Set<String> = ["approver", "admin"]
     static let admins: Set<String> = ["admin"]
+    static let posting: Set<String> = ["poster", "printer", "admin"]
+    static let payers: Set<String> = ["drafter", "approver", "admin"]
 
     /// (method, path with {placeholders}, roles allowed; nil = public).
     static let matrix: [(String, String, Set<String>?)] = [
@@ -27,6 +29,13 @@ import TestSupport
         ("POST", "/api/notices/{id}/withdraw", approvers),
         ("POST", "/api/notices/{id}/correct", drafters),
         ("GET", "/api/notices/{id}/versions/{version}", officers),
+        ("POST", "/api/notices/{id}/postings", posting),
+        ("POST", "/api/notices/{id}/postings/photo", posting),
+        ("GET", "/api/notices/{id}/postings", everyone),
+        ("POST", "/api/payments", payers),
+        ("GET", "/api/warnings", officers),
+        ("POST", "/api/warnings/evaluate", approvers),
+        ("POST", "/api/warnings/{warning}/ack", payers),
         ("GET", "/api/notices/{id}/versions/{version}/poster.pdf", everyone),
         ("GET", "/api/notices/{id}/versions/{version}/poster.png", everyone),
         ("GET", "/api/deliveries", officers),
@@ -54,12 +63,12 @@ import TestSupport
             let id = try await h.publish(Fixtures.preAnnouncement())
             let delivery = try await h.store.read { tx in try tx.deliveries(.init(noticeID: id)).first!.id }
             let values = ["{key}": Fixtures.projectKey, "{id}": id, "{version}": "1", "{delivery}": delivery,
-                          "{channel}": "print", "{token}": "tok_unknown"]
+                          "{channel}": "print", "{token}": "tok_unknown", "{warning}": "wrn_unknown"]
 
             // The table covers every route of the service, and nothing else.
             let routes = Set(h.app.router().routes.map { "\($0.method) \($0.pattern.description.replacingOccurrences(of: ":int", with: ""))" })
             let table = Set(Self.matrix.map { m -> String in
-                "\(m.0) \(m.1.replacingOccurrences(of: "{delivery}", with: "{id}").replacingOccurrences(of: "{channel}", with: "{name}").replacingOccurrences(of: "{token}", with: "{id}"))"
+                "\(m.0) \(m.1.replacingOccurrences(of: "{delivery}", with: "{id}").replacingOccurrences(of: "{channel}", with: "{name}").replacingOccurrences(of: "{token}", with: "{id}").replacingOccurrences(of: "{warning}", with: "{id}"))"
             })
             #expect(routes == table)
 

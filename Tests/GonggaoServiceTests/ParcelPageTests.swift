@@ -32,7 +32,7 @@ import TestSupport
         try await ServiceHarness.with(backend: backend) { h in
             try await h.importProject()
             // Published out of order: the page still lists the stages in the law's order.
-            let plan = try await h.publish(Fixtures.compensationPlan())
+            let plan = try await h.publish(Fixtures.compensationPlan(), overrideGate: "测试：方案先于预公告发布")
             let pre = try await h.publish(Fixtures.preAnnouncement())
             _ = try await h.draft(Fixtures.content(.expropriation))  // a draft is never shown
             let page = try await h.call("GET", "/p/\(Fixtures.parcel1)").text
@@ -91,7 +91,7 @@ import TestSupport
             let old = try #require(page.range(of: "0572-0000000"))
             #expect(current.lowerBound < old.lowerBound)  // newest first
 
-            let plan = try await h.publish(Fixtures.compensationPlan())
+            let plan = try await h.publish(Fixtures.compensationPlan(), overrideGate: "测试：预公告张贴期未满")
             #expect(try await h.call("POST", "/api/notices/\(plan)/withdraw", as: "carol", json: ["reason": "方案调整"]).status == 200)
             let after = try await h.call("GET", "/p/\(Fixtures.parcel1)").text
             #expect(after.contains("已撤回（withdrawn）"))
@@ -138,7 +138,7 @@ import TestSupport
             #expect(again.status == 304)
             #expect(again.body.isEmpty)
             #expect(again.header("ETag") == etag)
-            _ = try await h.publish(Fixtures.compensationPlan())
+            _ = try await h.publish(Fixtures.compensationPlan(), overrideGate: "测试：预公告张贴期未满")
             let changed = try await h.call("GET", "/p/\(Fixtures.parcel1)", headers: [("If-None-Match", etag)])
             #expect(changed.status == 200)
             #expect(changed.header("ETag") != etag)
@@ -176,6 +176,43 @@ import TestSupport
             #expect(try await h.call("GET", "/p/\(Fixtures.parcel1)/notices/\(draft)/versions/1/poster.pdf").status == 404)
             // The parcel-2 page does not list a notice that does not cover parcel 2.
             #expect(!(try await h.call("GET", "/p/\(Fixtures.parcel2)").text.contains(id)))
+        }
+    }
+}
+
+/// The posting period and the next stage's earliest date on the public page.
+@Suite(.serialized) struct ParcelPagePostingTests {
+    @Test func showsThePostingPeriodAndTheNextStagesEarliestDate() async throws {
+        try await ServiceHarness.with { h in
+            try await h.importProject()
+            let pre = try await h.publish(Fixtures.preAnnouncement())  // 2026-12-01
+            let before = try await h.call("GET", "/p/\(Fixtures.parcel1)").text
+            #expect(before.contains("张贴地点：梅溪镇、红庙村、荆湾村（已确认张贴 0/3）"), "\(before)")
+            #expect(before.contains("张贴期自全部地点确认张贴之次日起算"))
+            #expect(before.contains("下一阶段（征地补偿安置方案公告）最早日期：待张贴期起算后确定"))
+            for place in ["梅溪镇", "红庙村", "荆湾村"] {
+                _ = try await h.call("POST", "/api/notices/\(pre)/postings", as: "polly", json: ["place": place, "board": "<b>栏</b>"])
+            }
+            let page = try await h.call("GET", "/p/\(Fixtures.parcel1)").text
+            #expect(page.contains("已确认张贴 3/3"))
+            #expect(page.contains("张贴期：2026年12月2日 至 2026年12月15日"))
+            #expect(page.contains("下一阶段（征地补偿安置方案公告）最早日期：2026年12月16日"))
+            #expect(!page.contains("暂定"))
+            #expect(!page.contains("<b>"))
+        }
+    }
+
+    @Test func aPeriodIntoAYearWithoutACalendarIsMarkedProvisional() async throws {
+        // 2026-12-24: ten working days reach into 2027, which the shipped calendars lack.
+        try await ServiceHarness.with(clockStart: Fixtures.t0.addingTimeInterval(23 * 86_400)) { h in
+            try await h.importProject()
+            let pre = try await h.publish(Fixtures.preAnnouncement())
+            for place in ["梅溪镇", "红庙村", "荆湾村"] {
+                _ = try await h.call("POST", "/api/notices/\(pre)/postings", as: "polly", json: ["place": place, "board": "公告栏"])
+            }
+            let page = try await h.call("GET", "/p/\(Fixtures.parcel1)").text
+            #expect(page.contains("张贴期：2026年12月25日 至 2027年1月7日（暂定）"), "\(page)")
+            #expect(page.contains("最早日期：2027年1月8日（暂定）"))
         }
     }
 }

@@ -31,6 +31,14 @@ public enum StoreDump {
             }
             out.append("# channels")
             for c in try tx.channelStates() { out.append(try line(c)) }
+            out.append("# postings, payments, warnings")
+            for id in ids {
+                for p in try tx.postings(noticeID: id) { out.append(try line(p)) }
+            }
+            for p in try tx.projects() {
+                for pay in try tx.payments(project: p.key) { out.append(try line(pay)) }
+            }
+            for w in try tx.warnings(WarningFilter(limit: 1_000_000)).sorted(by: { $0.id < $1.id }) { out.append(try line(w)) }
             out.append("# audit")
             var after: Int64 = 0
             while true {

@@ -69,16 +69,20 @@ final class ServiceHarness: Sendable {
     var renders: Int { counters.renders.load(ordering: .relaxed) }
 
     /// Starts a service; `configure` may change the environment before the app is built.
+    /// `tokenLifetime`: of every user's token (tests that move the clock by weeks need longer than a day).
     static func start(
-        backend: StoreBackend = .memory, auth: AuthSettings = AuthSettings(),
+        backend: StoreBackend = .memory, auth: AuthSettings = AuthSettings(), clockStart: Date = Fixtures.t0,
+        tokenLifetime: TimeInterval = 86_400,
         http: (inout HTTPServerConfiguration) -> Void = { _ in },
         configure: (inout ServiceEnvironment) -> Void = { _ in }
     ) async throws -> ServiceHarness {
         let testStore = try backend.make()
-        let clock = ManualClock()
+        let clock = ManualClock(clockStart)
         let users = ServiceUsers.directory
+        // Gated like the real service: the shipped 2025–2026 calendars and the default rules.
+        let statutory = StatutoryClock(calendar: try Fixtures.shippedCalendar())
         let workflow = NoticeWorkflow(store: testStore.store, users: users, channels: Fixtures.channels,
-                                      withdrawChannels: Fixtures.withdrawChannels, now: clock.function)
+                                      withdrawChannels: Fixtures.withdrawChannels, now: clock.function, statutory: statutory)
         let desk = DeliveryDesk(store: testStore.store, users: users, channels: Fixtures.channels, now: clock.function)
         let counters = Counters()
         let logs = LogCapture()
@@ -90,7 +94,8 @@ final class ServiceHarness: Sendable {
                 counters.renders.add(1, ordering: .relaxed)
                 return Array("\(type == .pdf ? "%PDF-1.7" : "PNG") \(version.reference) \(project.key)".utf8)
             },
-            laneStatus: { Fixtures.channels.map { (channel: $0, circuit: $0 == "county-column" ? "open" : "closed", inFlight: 0) } })
+            laneStatus: { Fixtures.channels.map { (channel: $0, circuit: $0 == "county-column" ? "open" : "closed", inFlight: 0) } },
+            warnings: WarningDesk(store: testStore.store, clock: statutory, users: users, now: clock.function))
         configure(&environment)
         let app = ServiceApp(environment)
         var configuration = HTTPServerConfiguration(threads: 2, shutdownGrace: .seconds(2))
@@ -101,7 +106,7 @@ final class ServiceHarness: Sendable {
         var tokens: [String: String] = [:]
         for user in users.all {
             tokens[user.name] = try await TokenIssuer.issue(
-                user: user.name, lifetime: 86_400, by: "test", store: testStore.store, users: users, now: clock.now()
+                user: user.name, lifetime: tokenLifetime, by: "test", store: testStore.store, users: users, now: clock.now()
             ).token
         }
         return ServiceHarness(testStore: testStore, clock: clock, app: app, server: server, tokens: tokens,
@@ -115,12 +120,14 @@ final class ServiceHarness: Sendable {
 
     /// Runs `body` with a fresh service, stopping it afterwards whatever happens.
     static func with<T>(
-        backend: StoreBackend = .memory, auth: AuthSettings = AuthSettings(),
+        backend: StoreBackend = .memory, auth: AuthSettings = AuthSettings(), clockStart: Date = Fixtures.t0,
+        tokenLifetime: TimeInterval = 86_400,
         http: (inout HTTPServerConfiguration) -> Void = { _ in },
         configure: (inout ServiceEnvironment) -> Void = { _ in },
         _ body: (ServiceHarness) async throws -> T
     ) async throws -> T {
-        let h = try await start(backend: backend, auth: auth, http: http, configure: configure)
+        let h = try await start(backend: backend, auth: auth, clockStart: clockStart, tokenLifetime: tokenLifetime, http: http,
+                                configure: configure)
         do {
             let result = try await body(h)
             await h.stop()
@@ -169,11 +176,15 @@ final class ServiceHarness: Sendable {
         return r.json!["id"] as! String
     }
 
-    /// Draft, submit (alice) and approve (bob): a published notice.
-    func publish(_ content: NoticeContent) async throws -> String {
+    /// Draft, submit (alice) and approve (bob): a published notice. With `overrideGate`, the admin
+    /// (root) approves it with that reason although its stage gate is closed (a later stage whose
+    /// earlier stage's posting period has not run).
+    func publish(_ content: NoticeContent, overrideGate: String? = nil) async throws -> String {
         let id = try await draft(content)
         _ = try await call("POST", "/api/notices/\(id)/submit", as: "alice")
-        let r = try await call("POST", "/api/notices/\(id)/approve", as: "bob")
+        let r = overrideGate == nil
+            ? try await call("POST", "/api/notices/\(id)/approve", as: "bob")
+            : try await call("POST", "/api/notices/\(id)/approve", as: "root", json: ["overrideGate": overrideGate!])
         precondition(r.status == 200, "approve failed: \(r.status) \(r.text)")
         return id
     }
