@@ -45,7 +45,11 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
 
     /// Runs `body` with a fresh store, then closes it and removes its folder.
     public func withStore<T>(_ body: (TestStore) async throws -> T) async throws -> T {
-        let ts = try make()
+        // Made on a DispatchQueue thread: making a PostgreSQL store blocks (psql, connect, migrate),
+        // and many tests doing that at once on the cooperative pool would stall every other test.
+        let ts = try await withCheckedThrowingContinuation { (c: CheckedContinuation<TestStore, any Error>) in
+            DispatchQueue.global().async { c.resume(with: Result { try make() }) }
+        }
         do {
             let result = try await body(ts)
             await ts.cleanup()

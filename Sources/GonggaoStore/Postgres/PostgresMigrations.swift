@@ -51,7 +51,14 @@ enum PostgresMigrations {
                 FOREIGN KEY (notice_id, version) REFERENCES notice_versions (notice_id, version)
             )
             """,
-            "CREATE INDEX deliveries_due ON deliveries (channel, state, next_attempt_ms)",
+            "CREATE INDEX deliveries_channel ON deliveries (channel, state)",
+            // The claim's two ordered scans (PostgresTransaction.claimDue): waiting rows by due time,
+            // leased rows by lease expiry. Partial, so finished rows never slow a claim down.
+            """
+            CREATE INDEX deliveries_waiting ON deliveries (channel, next_attempt_ms, seq)
+            WHERE state IN ('pending', 'retrying')
+            """,
+            "CREATE INDEX deliveries_leased ON deliveries (channel, lease_expires_ms, seq) WHERE state = 'in-flight'",
             "CREATE INDEX deliveries_order ON deliveries (notice_id, channel, seq)",
             """
             CREATE TABLE attempts (
