@@ -5,7 +5,7 @@ import GonggaoCore
 ///
 /// Work happens in closure-scoped transactions that run on the store's own executor (never on the
 /// cooperative pool). A `write` is atomic: everything the closure did commits together, or — when
-/// the closure throws — nothing does. Implementations: `MemoryStore`, `SQLiteStore` (PostgreSQL to come).
+/// the closure throws — nothing does. Implementations: `MemoryStore`, `SQLiteStore`, `PostgresStore`.
 ///
 /// - Important: the reader/writer handed to a closure must not escape it.
 public protocol NoticeStore: Sendable {
