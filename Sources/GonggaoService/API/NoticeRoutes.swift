@@ -77,10 +77,10 @@ extension ServiceApp {
         let body = try JSONBody.decode(ApproveBody.self, from: call.request, optional: true)
         let approval = try await environment.workflow.approve(call.parameter("id"), version: body?.version, as: call.user.name,
                                                               overrideGate: body?.overrideGate)
-        if approval.changed {
-            environment.wake()
-            await evaluateWarnings(project: approval.version.content.project)
-        }
+        // An approval starts clocks that fall due days later: the evaluation loop (and the next posting
+        // or payment) picks them up. Evaluating the whole project on every approval made approving
+        // cost O(notices in the project).
+        if approval.changed { environment.wake() }
         return .json(ApprovalResult(notice: VersionView(approval.version, base: base), deliveries: approval.deliveries))
             .adding("Gonggao-Approval", approval.changed ? "created" : "existing")
     }

@@ -8,7 +8,7 @@ extension NoticeWorkflow {
     /// before `v` is approved. A correction of a stage approved before is not gated again.
     static func checkStageGate(_ v: NoticeVersion, clock: StatutoryClock?, override: String?, by user: User, at: Date,
                                _ tx: any StoreWriter) throws {
-        guard let clock else { return }
+        guard let clock, clock.rules.gates.contains(where: { $0.kind == v.content.kind }) else { return }
         if try tx.noticeVersions(v.id).contains(where: { $0.version < v.version && $0.approvedAt != nil }) { return }
         guard let facts = try StatutoryFacts.load(project: v.content.project, tx) else { return }
         let earlier = facts.stageSchedules(rules: clock.rules, calendar: clock.calendar)

@@ -17,19 +17,12 @@ struct Context: Sendable {
         return Logger.standardError(label: label, minimum: level)
     }
 
-    /// The SQLite file the config names.
-    var storePath: String {
-        switch config.store {
-        case .sqlite(let path): path
-        }
-    }
+    /// The SQLite file the config names, or the PostgreSQL database (without its password).
+    var storePath: String { config.store.location }
 
     /// Opens the existing store, runs `body`, and closes the store whatever happens.
     func withStore<T>(_ body: (any NoticeStore) async throws -> T) async throws -> T {
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw CommandFailure(.failure, "no store at \(storePath) (run 'gonggao init' first)")
-        }
-        let store = try SQLiteStore(path: storePath)
+        let store = try await openStore(creating: false)
         do {
             let result = try await body(store)
             await store.close()
@@ -37,6 +30,42 @@ struct Context: Sendable {
         } catch {
             await store.close()
             throw error
+        }
+    }
+
+    /// Opens the configured store: SQLite (which must exist unless `creating`) or PostgreSQL (the
+    /// schema is brought up to date under an advisory lock either way).
+    func openStore(creating: Bool) async throws -> any NoticeStore {
+        switch config.store {
+        case .sqlite(let path):
+            guard creating || FileManager.default.fileExists(atPath: path) else {
+                throw CommandFailure(.failure, "no store at \(path) (run 'gonggao init' first)")
+            }
+            return try SQLiteStore(path: path)
+        case .postgres(let s):
+            guard let url = s.url ?? environment["GONGGAO_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+                throw ConfigError(file: config.file, "store.postgres.url: not set, and GONGGAO_DATABASE_URL is empty")
+            }
+            var password: String?
+            if let file = s.passwordFile {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw ConfigError(file: config.file, "store.postgres.passwordFile: cannot read \(file)")
+                }
+                password = String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+            }
+            var pg: PostgresConfiguration
+            do {
+                pg = try PostgresConfiguration(url: url, password: password)
+            } catch let e as PostgresError {
+                throw ConfigError(file: config.file, "store.postgres.url: \(e.message)")
+            }
+            pg.poolSize = s.poolSize
+            pg.statementTimeout = .milliseconds(Int64(s.statementTimeoutSeconds * 1000))
+            do {
+                return try await PostgresStore.open(pg, auditHead: AuditHeadFile(path: s.auditHead))
+            } catch let e as StoreError {
+                throw CommandFailure(.failure, "cannot open the PostgreSQL store \(pg): \(e)")
+            }
         }
     }
 

@@ -83,9 +83,34 @@ extension StoreConfig: Decodable {
             }
             self = .sqlite(path: path)
         case "postgres":
-            throw decoder.configProblem(at: [key], "the PostgreSQL backend is not available yet; use {\"sqlite\": \"path\"}")
+            if let url = try? c.decode(String.self, forKey: key) {
+                self = .postgres(PostgresSettings(url: url))
+            } else {
+                self = .postgres(try c.decode(PostgresSettings.self, forKey: key))
+            }
         default:
             throw decoder.configProblem(at: [key], "unknown store backend (expected one of: \(Self.knownBackends.joined(separator: ", ")))")
+        }
+    }
+}
+
+extension PostgresSettings: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case url, passwordFile, auditHead, poolSize, statementTimeoutSeconds }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: Keys.self)
+        url = try c.decodeIfPresent(String.self, forKey: .url)
+        if let url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            throw decoder.configProblem(at: [Keys.url], "is not a postgres:// URL")
+        }
+        passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
+        auditHead = try c.decodeIfPresent(String.self, forKey: .auditHead) ?? auditHead
+        poolSize = try c.decodeIfPresent(Int.self, forKey: .poolSize) ?? poolSize
+        if !(1...64).contains(poolSize) { throw decoder.configProblem(at: [Keys.poolSize], "must be 1…64 (got \(poolSize))") }
+        statementTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .statementTimeoutSeconds) ?? statementTimeoutSeconds
+        if !(statementTimeoutSeconds > 0 && statementTimeoutSeconds <= 3600) {
+            throw decoder.configProblem(at: [Keys.statementTimeoutSeconds], "must be more than 0 and at most 3600")
         }
     }
 }

@@ -39,7 +39,12 @@ struct Config: Sendable {
     var withdrawChannels: [String] { channels.filter(\.enabled).map(\.name) }
 
     /// The folder of the SQLite store (the default spool folder and logs live beside it).
-    var storeFolder: String { (store.location as NSString).deletingLastPathComponent }
+    var storeFolder: String {
+        switch store {
+        case .sqlite(let path): (path as NSString).deletingLastPathComponent
+        case .postgres(let s): (s.auditHead as NSString).deletingLastPathComponent
+        }
+    }
 }
 
 /// `poster`: how posters are rendered for printing and downloads.

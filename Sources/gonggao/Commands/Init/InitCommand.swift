@@ -9,6 +9,13 @@ extension CommandSpec {
         options: [.json],
         discussion: "Safe to run again: an existing store is only migrated. Prints the store's path."
     ) { inv, ctx in
+        if case .postgres = ctx.config.store {
+            let store = try await ctx.openStore(creating: true)
+            let location = (store as? PostgresStore)?.configuration.description ?? ctx.storePath
+            await store.close()
+            if inv.json { try ctx.output.json(InitResult(path: location, created: false)) } else { ctx.output.line(location) }
+            return
+        }
         let path = ctx.storePath
         let existed = FileManager.default.fileExists(atPath: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()

@@ -56,8 +56,9 @@ enum ServeRun {
             let warnings = ctx.warningLoop(store, now: now, logger: logger)
             if let engine {
                 workersRunning.set(true)
+                let alongside = StoreWakeups.all([{ try? await warnings.run() }, StoreWakeups.listener(store, engine: engine, logger: logger)])
                 reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger,
-                                              alongside: { try? await warnings.run() }) {
+                                              alongside: alongside) {
                     nil
                 } stopping: {
                     workersRunning.set(false)

@@ -26,11 +26,12 @@ extension CommandSpec {
             let engine = try runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
             logger.notice("worker started", ["worker.id": engine.owner, "channels": runtime.adapters.map(\.channel).joined(separator: ",")])
             let untilIdle = inv.flag("until-idle")
-            var alongside: (@Sendable () async -> Void)?
+            var warningParts: (@Sendable () async -> Void)?
             if !untilIdle {
                 let warnings = ctx.warningLoop(store, now: now, logger: logger)
-                alongside = { try? await warnings.run() }
+                warningParts = { try? await warnings.run() }
             }
+            let alongside = StoreWakeups.all([warningParts, StoreWakeups.listener(store, engine: engine, logger: logger)])
             let reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger,
                                               alongside: alongside) {
                 untilIdle ? await WorkerLoop.waitUntilIdle(store: store, now: now) : nil
