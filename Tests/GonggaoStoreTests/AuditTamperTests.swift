@@ -92,7 +92,9 @@ import Testing
         try await backend.withStore { ts in
             let entries = try await Self.history(ts)
             try await ts.tamperHead(AuditHead(seq: 4, hash: entries[3].hash))
-            #expect(try await Self.problems(ts) == [.aheadOfHead(headSeq: 4, storeLast: 6)])
+            // On PostgreSQL each machine keeps its own head: entries past it are other machines' writes.
+            let expected: [AuditProblem] = backend == .postgres ? [] : [.aheadOfHead(headSeq: 4, storeLast: 6)]
+            #expect(try await Self.problems(ts) == expected)
         }
     }
 
@@ -101,7 +103,9 @@ import Testing
         try await backend.withStore { ts in
             _ = try await Self.history(ts)
             try await ts.tamperHead(nil)
-            #expect(try await Self.problems(ts) == [.headMissing(storeLast: 6)])
+            // On PostgreSQL a machine that never wrote has no head of its own yet.
+            let expected: [AuditProblem] = backend == .postgres ? [] : [.headMissing(storeLast: 6)]
+            #expect(try await Self.problems(ts) == expected)
         }
     }
 
