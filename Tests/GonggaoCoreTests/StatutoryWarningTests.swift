@@ -178,3 +178,18 @@ import TestSupport
         #expect(bad.problem == "postingPeriods.pre-announcement.days: must be 1…366 (got 0)")
     }
 }
+
+extension StatutoryWarningTests {
+    /// The calendar warning stays while any shown date is provisional — also after every place posted.
+    @Test func theCalendarWarningStaysWhileAPeriodEndIsProvisional() {
+        let v = approved(Fixtures.preAnnouncement(), on: "2026-12-21")
+        let facts = ProjectFacts(project: project, notices: [v], postings: [Self.township, Self.hongmiao, Self.jingwan].map {
+            posting(v, $0, on: "2026-12-22")
+        }, payments: [])
+        let findings = WarningRules(rules: rules, calendar: calendar).evaluate(facts, today: Self.d("2026-12-23"))
+        #expect(findings.filter { $0.kind == .notPosted }.isEmpty)
+        let missing = findings.filter { $0.kind == .calendarMissing }
+        #expect(missing.map(\.subject) == ["2027"], "the period 12-22 + 10 working days ends in 2027")
+        #expect(missing.first?.due.date == Self.d("2027-01-05"))
+    }
+}

@@ -98,9 +98,18 @@ public struct WarningRules: Sendable {
                      "项目 \(projectKey) 自\(last.chinese)起无进展，\(rules.noProgress.chinese)期限至\(due.chinese)")
         }
 
-        let years = Set(findings.flatMap(\.due.missingYears))
+        // Every date shown for the project counts, not only warnings' due dates: a posting period's end
+        // or a next stage's earliest date reaching into a year without a calendar keeps the warning open
+        // until that year's file is added.
+        var shown = findings.map(\.due)
+        for v in facts.notices {
+            guard let s = facts.schedule(of: v, rules: rules, calendar: calendar) else { continue }
+            shown.append(s.postBy)
+            if let end = s.periodEnd { shown.append(end) }
+        }
+        let years = Set(shown.flatMap(\.missingYears))
         for year in years.sorted() {
-            let first = findings.filter { $0.due.missingYears.contains(year) }.map(\.due).min()!
+            let first = shown.filter { $0.missingYears.contains(year) }.min()!
             findings.append(WarningFinding(
                 key: "\(WarningKind.calendarMissing.rawValue)|\(year)", kind: .calendarMissing, project: projectKey, notice: nil,
                 subject: "\(year)", due: first, severity: .upcoming,
