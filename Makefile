@@ -49,6 +49,8 @@ release: deps
 ## demo: fresh demo store; sandbox portals on loopback; import the sample, draft, submit and approve the
 ## pre-announcement with two users; deliver to all four channels; print the receipts, the posters and the
 ## parcel-page URL, then end (DEMO_SERVE=1 keeps `gonggao serve` running in the foreground afterwards)
+# The demo never depends on today's date: every process starts its clock at this instant.
+demo: export GONGGAO_CLOCK = 2026-12-01T10:00:00+08:00
 demo: release
 	@bin="$$($(SWIFT) build -c release --show-bin-path)/gonggao"; \
 	gg() { echo "\$$ gonggao $$* --config $(DEMO_CONFIG)" >&2; "$$bin" "$$@" --config $(DEMO_CONFIG); }; \
