@@ -35,6 +35,9 @@ final class PGConnection {
             PQfinish(conn)
             throw PostgresError(sqlState: nil, message: Self.connectionMessage(raw, configuration), connectionLost: true)
         }
+        // libpq's default notice processor prints server NOTICEs ("relation … already exists,
+        // skipping") to stderr, which would break the CLI's one-line errors: drop them.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
         handle = conn
     }
 

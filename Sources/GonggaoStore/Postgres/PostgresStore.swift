@@ -78,7 +78,7 @@ public final class PostgresStore: NoticeStore, Sendable {
         var head: AuditHead?
     }
 
-    private func transaction<T: Sendable>(
+    func transaction<T: Sendable>(
         writable: Bool, _ body: @escaping @Sendable (PostgresTransaction) throws -> T
     ) async throws -> (result: T, head: AuditHead?) {
         let outcome = try await pool.withSlot { slot in

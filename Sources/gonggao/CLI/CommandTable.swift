@@ -11,7 +11,7 @@ enum CommandTable {
         .posterRender, .posterBatch, .qr,
         .auditVerify, .auditHead,
         .tokenCreate, .tokenList, .tokenRevoke,
-        .storeBackup, .storeRestore,
+        .storeBackup, .storeRestore, .storeCopy,
         .postingConfirm, .postingList, .paymentRecord,
         .warningsList, .warningsEvaluate, .warningsAck,
     ]
