@@ -62,6 +62,10 @@ public struct StatutoryWarning: Codable, Equatable, Sendable {
     public var updatedAt: Date
     public var acknowledgedBy: String?
     public var resolvedAt: Date?
+    /// The push of this warning's latest event (raised, escalated) to the officers' alert endpoint:
+    /// a delivery of its own kind — not one of a notice's channels — whose id (`alr_…`) is the
+    /// webhook-id, with the same states, retry policy and dead letter as a notice's deliveries.
+    public var alert: Delivery?
 
     public init(id: String, finding: WarningFinding, at: Date) {
         self.id = id

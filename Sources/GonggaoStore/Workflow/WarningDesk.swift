@@ -9,6 +9,9 @@ public struct WarningDesk: Sendable {
     public let clock: StatutoryClock
     public let users: UserDirectory
     public let now: @Sendable () -> Date
+    /// When set, every raised or escalated warning gets an alert delivery on this (alert) channel,
+    /// pushed by an `AlertDispatcher`.
+    public var alertChannel: String?
 
     public init(store: any NoticeStore, clock: StatutoryClock, users: UserDirectory, now: @escaping @Sendable () -> Date) {
         self.store = store
@@ -32,6 +35,14 @@ public struct WarningDesk: Sendable {
         let at = now()
         let today = CivilDate(at)
         let engine = WarningRules(rules: clock.rules, calendar: clock.calendar)
+        let alertChannel = self.alertChannel
+        @Sendable func alerting(_ w: StatutoryWarning) -> StatutoryWarning {
+            guard let alertChannel else { return w }
+            var w = w
+            w.alert = Delivery(id: Identifier.make("alr"), noticeID: w.id, version: (w.alert?.version ?? 0) + 1,
+                               channel: alertChannel, purpose: .publish, at: at)
+            return w
+        }
         return try await store.write { tx in
             let keys = try project.map { [$0] } ?? tx.projects().map(\.key)
             var findings: [WarningFinding] = []
@@ -45,11 +56,13 @@ public struct WarningDesk: Sendable {
             var result = Evaluation()
             for change in changes {
                 switch change {
-                case .raise(let w):
+                case .raise(let raised):
+                    let w = alerting(raised)
                     try tx.saveWarning(w)
                     try Self.audit("warning.raise", w, at, tx)
                     result.raised.append(w)
-                case .update(let w, let alert):
+                case .update(let updated, let alert):
+                    let w = alert ? alerting(updated) : updated
                     try tx.saveWarning(w)
                     if alert {
                         try Self.audit("warning.escalate", w, at, tx)
