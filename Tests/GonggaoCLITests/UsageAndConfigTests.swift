@@ -85,6 +85,11 @@ import TestSupport
                   json: #"{"store": {"sqlite": "g.sqlite"}, "publicBaseURL": "https://x.example", "users": \#(users), "#
                       + #""channels": [{"name": "print", "type": "print"}], "poster": {"seal": "no-such-seal.png"}}"#,
                   mentions: ["poster.seal", "no-such-seal.png"]),
+        BadConfig(name: "alert endpoint not a URL",
+                  json: #"{"store": {"sqlite": "g.sqlite"}, "publicBaseURL": "https://x.example", "users": \#(users), "#
+                      + #""channels": [{"name": "print", "type": "print"}], "#
+                      + #""warnings": {"alerts": {"url": "ftp://alerts", "signing": {"secrets": [{"env": "GG_ALERT"}]}}}}"#,
+                  mentions: ["warnings.alerts.url", "ftp"]),
         BadConfig(name: "unknown backend", json: config(store: #"{"mysql": "x"}"#), mentions: ["store.mysql", "unknown store backend"]),
     ]
 

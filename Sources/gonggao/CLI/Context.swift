@@ -83,6 +83,8 @@ struct Context: Sendable {
 
     /// The statutory warnings over `store`, with the config's calendar and rules.
     func warningDesk(_ store: any NoticeStore, now: (@Sendable () -> Date)? = nil) -> WarningDesk {
-        WarningDesk(store: store, clock: config.statutory, users: config.userDirectory, now: now ?? self.now)
+        var desk = WarningDesk(store: store, clock: config.statutory, users: config.userDirectory, now: now ?? self.now)
+        if config.statutorySettings.warnings.alerts != nil { desk.alertChannel = AlertLoop.channel }
+        return desk
     }
 }

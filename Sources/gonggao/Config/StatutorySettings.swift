@@ -1,4 +1,5 @@
 import Foundation
+import GonggaoChannels
 import GonggaoCore
 
 /// `calendars`, `rules` and `warnings`: where the statutory clocks come from and how often the
@@ -16,15 +17,42 @@ struct StatutorySettings: Sendable, Equatable {
 struct WarningSettings: Sendable, Equatable {
     /// How often the statutory warnings are evaluated. Default 600 s (10 minutes).
     var evaluateEverySeconds: Double = 600
+    /// The officers' alert endpoint; nil: warnings are only listed, not pushed.
+    var alerts: AlertSettings?
+}
+
+/// `warnings.alerts`: where raised and escalated warnings are pushed (signed Standard Webhooks).
+struct AlertSettings: Sendable, Equatable {
+    var url: String
+    var signing: ChannelConfig.SigningSettings
+    var timeoutSeconds: Double = 10
+}
+
+extension AlertSettings: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case url, signing, timeoutSeconds }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: Keys.self)
+        url = try c.decode(String.self, forKey: .url)
+        if let problem = URLCheck.problem(url, schemes: ["http", "https"]) { throw decoder.configProblem(at: [Keys.url], problem) }
+        signing = try c.decode(ChannelConfig.SigningSettings.self, forKey: .signing)
+        if signing.secrets.isEmpty { throw decoder.configProblem(at: [Keys.signing], "needs at least one secret") }
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? 10
+        guard timeoutSeconds > 0 && timeoutSeconds <= 120 else {
+            throw decoder.configProblem(at: [Keys.timeoutSeconds], "must be more than 0 and at most 120")
+        }
+    }
 }
 
 extension WarningSettings: Decodable {
-    enum Keys: String, CodingKey, CaseIterable { case evaluateEverySeconds }
+    enum Keys: String, CodingKey, CaseIterable { case evaluateEverySeconds, alerts }
 
     init(from decoder: any Decoder) throws {
         try decoder.refuseUnknownKeys(Keys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: Keys.self)
         evaluateEverySeconds = try c.decodeIfPresent(Double.self, forKey: .evaluateEverySeconds) ?? 600
+        alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts)
         guard (1...86_400).contains(evaluateEverySeconds) else {
             throw decoder.configProblem(at: [Keys.evaluateEverySeconds], "must be 1…86400 seconds, not \(evaluateEverySeconds)")
         }

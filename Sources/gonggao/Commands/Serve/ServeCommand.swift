@@ -56,7 +56,9 @@ enum ServeRun {
             let warnings = ctx.warningLoop(store, now: now, logger: logger)
             if let engine {
                 workersRunning.set(true)
-                let alongside = StoreWakeups.all([{ try? await warnings.run() }, StoreWakeups.listener(store, engine: engine, logger: logger)])
+                let alerts = try AlertLoop.part(ctx, store: store, now: now, logger: logger)
+                let alongside = StoreWakeups.all([{ try? await warnings.run() }, alerts,
+                                                  StoreWakeups.listener(store, engine: engine, logger: logger)])
                 reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger,
                                               alongside: alongside) {
                     nil

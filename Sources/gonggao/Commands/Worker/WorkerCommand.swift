@@ -31,7 +31,8 @@ extension CommandSpec {
                 let warnings = ctx.warningLoop(store, now: now, logger: logger)
                 warningParts = { try? await warnings.run() }
             }
-            let alongside = StoreWakeups.all([warningParts, StoreWakeups.listener(store, engine: engine, logger: logger)])
+            let alerts = untilIdle ? nil : try AlertLoop.part(ctx, store: store, now: now, logger: logger)
+            let alongside = StoreWakeups.all([warningParts, alerts, StoreWakeups.listener(store, engine: engine, logger: logger)])
             let reason = await WorkerLoop.run(engine: engine, grace: ctx.config.delivery.graceSeconds, logger: logger,
                                               alongside: alongside) {
                 untilIdle ? await WorkerLoop.waitUntilIdle(store: store, now: now) : nil
