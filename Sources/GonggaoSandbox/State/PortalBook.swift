@@ -125,8 +125,9 @@ struct PortalBook: Sendable {
     ) {
         log.append(
             SandboxLogEntry(
-                seq: log.count + 1, at: now, method: method, path: path, webhookId: webhookId,
-                noticeId: noticeId, status: status, outcome: outcome, fault: fault))
+                seq: log.count + 1, at: now, atMs: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)),
+                method: method, path: path, webhookId: webhookId, noticeId: noticeId, status: status, outcome: outcome,
+                fault: fault))
     }
 
     private mutating func publish(

@@ -51,6 +51,9 @@ public struct SandboxHistoryEntry: Codable, Sendable, Equatable {
 public struct SandboxLogEntry: Codable, Sendable, Equatable {
     public var seq: Int
     public var at: Date
+    /// `at` in Unix milliseconds (the JSON's `at` has whole seconds), to order requests against
+    /// the sender's own records.
+    public var atMs: Int64?
     public var method: String
     public var path: String
     public var webhookId: String?
