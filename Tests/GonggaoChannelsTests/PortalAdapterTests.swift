@@ -37,6 +37,19 @@ import Testing
         await harness.stop()
     }
 
+    /// A withdrawal the portal has no item for (the publish may never have arrived) ends as
+    /// nothing to withdraw, not as a dead letter.
+    @Test(arguments: SandboxPortal.allCases)
+    func withdrawingAnItemThePortalNeverGotIsNothingToWithdraw(_ portal: SandboxPortal) async throws {
+        let harness = try SandboxHarness()
+        let adapter = try harness.adapter(portal)
+        let outcome = await adapter.send(
+            TestRequests.make(noticeID: "ntc_never\(portal.rawValue)", version: 1, operation: .withdraw, withdrawalReason: "撤回"))
+        #expect(outcome.receipt != nil && outcome.reason.contains("nothing to withdraw") && outcome.httpStatus == 404, "\(outcome)")
+        #expect(harness.sandbox.item("ntc_never\(portal.rawValue)", of: portal) == nil)
+        await harness.stop()
+    }
+
     @Test func retriesWithTheSameDeliveryIdPublishOnce() async throws {
         let harness = try SandboxHarness()
         let adapter = try harness.adapter(.provincial)

@@ -35,7 +35,13 @@ struct PortalClient: Sendable {
             HTTPClientRequest(
                 method: method, url: baseURL + path, headers: headers, body: bytes,
                 options: options))
-        let outcome = PortalAnswer.outcome(result, now: Date(), redact: redact)
+        var outcome = PortalAnswer.outcome(result, now: Date(), redact: redact)
+        // A withdrawal of an item the portal never got (an earlier publish that may or may not have
+        // arrived, then a 404) is nothing to withdraw, not a dead letter.
+        if request.operation == .withdraw, outcome.kind == .rejected, outcome.httpStatus == 404 {
+            outcome = .delivered(DeliveryReceipt(excerpt: "nothing to withdraw: the portal has no item (HTTP 404)"),
+                                 reason: "nothing to withdraw (HTTP 404)", httpStatus: 404, excerpt: outcome.excerpt)
+        }
         log(request, method: method, path: path, outcome: outcome, elapsed: ContinuousClock.now - started)
         return outcome
     }

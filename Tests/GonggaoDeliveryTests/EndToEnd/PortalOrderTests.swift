@@ -9,11 +9,11 @@ import Testing
 @Suite("Order against the sandbox portals", .serialized)
 struct PortalOrderTests {
     static let policy = RetryPolicy(delays: [.milliseconds(100), .milliseconds(100)], jitter: 0)
-    /// Long enough to act while a send is in flight, well inside the adapters' 5 s timeout.
+    /// Long enough to act while a send is in flight, well inside the adapters’ 10 s timeout (loaded CI machines).
     static let slowAnswer = 2500
 
     @Test func createThenUpdateThenWithdrawOnEveryPortal() async throws {
-        let world = try await PortalWorld(policy: Self.policy, timeoutSeconds: 5)
+        let world = try await PortalWorld(policy: Self.policy, timeoutSeconds: 10)
         world.run()
         let id = try await world.submittedNotice()
         // The notice's first two requests on each portal are processed at once but answered slowly:
