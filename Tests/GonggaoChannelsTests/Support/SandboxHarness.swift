@@ -44,7 +44,7 @@ final class SandboxHarness: Sendable {
     }
 
     /// The channel config a deployer would write for `portal`, pointed at this sandbox.
-    func config(_ portal: SandboxPortal, name: String? = nil, timeoutSeconds: Double = 5) -> ChannelConfig {
+    func config(_ portal: SandboxPortal, name: String? = nil, timeoutSeconds: Double = 10) -> ChannelConfig {
         var config: ChannelConfig
         switch portal {
         case .provincial:
