@@ -104,6 +104,7 @@ import GonggaoCrypto
         3: "1d13988fb1a47758588d379f6d70854c1790a93486860e59ab4c6c0acb459a1c",
         4: "2bd420541284b569e6a5d13b9e4435112cb89cf69dceafc87ef4fbeb4edf38f3",
         5: "0ca614a4ed4a530d741db0fdf19a30132cf955644fd33263ab2744ca39d0f437",
+        6: "b270818c36ac89acc5bcbe577bd81d0e5409d859255fdd11564be5f9934552de",
     ]
 
     @Test func shippedMigrationsAreNeverEdited() {

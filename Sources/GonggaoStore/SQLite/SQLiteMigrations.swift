@@ -144,6 +144,11 @@ enum SQLiteMigrations {
             """,
             "CREATE UNIQUE INDEX warnings_unresolved_key ON warnings(key) WHERE state <> 'resolved'",
         ]),
+        // Claims read a bounded window of the earliest due rows through these (see `claimDue`).
+        (6, [
+            "CREATE INDEX deliveries_waiting ON deliveries(channel, next_attempt_ms) WHERE state IN ('pending', 'retrying')",
+            "CREATE INDEX deliveries_leased ON deliveries(channel, lease_expires_ms) WHERE state = 'in-flight'",
+        ]),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -182,19 +182,17 @@ final class SQLiteTransaction: StoreWriter {
             """)
     }
 
+    /// First from a bounded window of the earliest due rows (ordered scans of the partial indexes of
+    /// migration 6, so a claim costs the same at a queue depth of ten thousand or a million); only when
+    /// that window does not fill the batch (its rows wait behind earlier ones) is the whole queue searched.
     func claimDue(channel: String, now: Date, owner: String, leaseUntil: Date, limit: Int) throws -> [Delivery] {
-        let nowMs = Self.millis(now)
-        let due = try db.rows("""
-            SELECT d.body FROM deliveries d
-            WHERE d.channel = \(channel)
-              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= \(nowMs))
-                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= \(nowMs)))
-              AND NOT EXISTS (SELECT 1 FROM deliveries e
-                              WHERE e.notice_id = d.notice_id AND e.channel = d.channel AND e.rowid < d.rowid
-                                AND e.state NOT IN ('delivered', 'dead', 'cancelled'))
-              AND NOT EXISTS (SELECT 1 FROM channel_state c WHERE c.channel = d.channel AND c.paused = 1)
-            ORDER BY d.next_attempt_ms, d.rowid LIMIT \(limit)
-            """).map { try decode(Delivery.self, $0) }
+        guard limit > 0 else { return [] }
+        var due = try claimable(channel: channel, now: now, limit: limit, window: limit * 8 + 32)
+        if due.count < limit {
+            let taken = Set(due.map(\.id))
+            due += try claimable(channel: channel, now: now, limit: limit, window: nil).filter { !taken.contains($0.id) }
+                .prefix(limit - due.count)
+        }
         return try due.map { d in
             var claimed = d
             claimed.state = .inFlight
@@ -205,6 +203,39 @@ final class SQLiteTransaction: StoreWriter {
             try updateDelivery(claimed)
             return claimed
         }
+    }
+
+    /// Due, unblocked deliveries of `channel` in order; among the first `window` waiting and `window`
+    /// expired rows only, when a window is given.
+    private func claimable(channel: String, now: Date, limit: Int, window: Int?) throws -> [Delivery] {
+        let nowMs = Self.millis(now)
+        var sql: SQL = """
+            SELECT d.body FROM deliveries d
+            WHERE d.channel = \(channel)
+              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= \(nowMs))
+                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= \(nowMs)))
+            """
+        if let window {
+            sql.append("""
+
+                  AND d.rowid IN (SELECT rowid FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_waiting
+                                   WHERE channel = \(channel) AND state IN ('pending', 'retrying') AND next_attempt_ms <= \(nowMs)
+                                   ORDER BY next_attempt_ms LIMIT \(window))
+                                  UNION ALL
+                                  SELECT rowid FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_leased
+                                   WHERE channel = \(channel) AND state = 'in-flight' AND lease_expires_ms <= \(nowMs)
+                                   ORDER BY lease_expires_ms LIMIT \(window)))
+                """)
+        }
+        sql.append("""
+
+              AND NOT EXISTS (SELECT 1 FROM deliveries e
+                              WHERE e.notice_id = d.notice_id AND e.channel = d.channel AND e.rowid < d.rowid
+                                AND e.state NOT IN ('delivered', 'dead', 'cancelled'))
+              AND NOT EXISTS (SELECT 1 FROM channel_state c WHERE c.channel = d.channel AND c.paused = 1)
+            ORDER BY d.next_attempt_ms, d.rowid LIMIT \(limit)
+            """)
+        return try db.rows(sql).map { try decode(Delivery.self, $0) }
     }
 
     // MARK: tokens
