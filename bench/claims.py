@@ -45,28 +45,38 @@ ROUNDS = int(os.environ.get("ROUNDS", "3"))     # interleaved
 BUDGET = float(os.environ.get("BUDGET", "8"))   # seconds per case and round: fewer claims when one is slow
 CHANNEL = "provincial-portal"
 
+# The store's claim (SQLiteTransaction.claimable with a window, which fills the batch here).
 SQLITE_CLAIM = """
-            SELECT d.body, d.id FROM deliveries d
-            WHERE d.channel = ?
-              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= ?)
-                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= ?))
+            SELECT d.body, d.id FROM (SELECT rowid AS r FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_waiting
+                               WHERE channel = :channel AND state IN ('pending', 'retrying') AND next_attempt_ms <= :now
+                               ORDER BY next_attempt_ms LIMIT :window)
+                              UNION ALL
+                              SELECT rowid FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_leased
+                               WHERE channel = :channel AND state = 'in-flight' AND lease_expires_ms <= :now
+                               ORDER BY lease_expires_ms LIMIT :window)) AS w
+            CROSS JOIN deliveries d ON d.rowid = w.r
+            WHERE d.channel = :channel
+              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= :now)
+                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= :now))
               AND NOT EXISTS (SELECT 1 FROM deliveries e
                               WHERE e.notice_id = d.notice_id AND e.channel = d.channel AND e.rowid < d.rowid
                                 AND e.state NOT IN ('delivered', 'dead', 'cancelled'))
               AND NOT EXISTS (SELECT 1 FROM channel_state c WHERE c.channel = d.channel AND c.paused = 1)
-            ORDER BY d.next_attempt_ms, d.rowid LIMIT ?
+            ORDER BY d.next_attempt_ms, d.rowid LIMIT :batch
 """
 
 PG_CLAIM = """BEGIN;
+            WITH claim_window AS MATERIALIZED (
+              (SELECT id FROM deliveries WHERE channel = 'provincial-portal' AND state IN ('pending', 'retrying')
+                 AND next_attempt_ms <= :now ORDER BY next_attempt_ms, seq LIMIT :window)
+              UNION ALL
+              (SELECT id FROM deliveries WHERE channel = 'provincial-portal' AND state = 'in-flight'
+                 AND lease_expires_ms <= :now ORDER BY lease_expires_ms, seq LIMIT :window))
             SELECT d.body FROM deliveries d
             WHERE d.channel = 'provincial-portal'
               AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= :now)
                    OR (d.state = 'in-flight' AND d.lease_expires_ms <= :now))
-              AND d.id IN ((SELECT id FROM deliveries WHERE channel = 'provincial-portal' AND state IN ('pending', 'retrying')
-                              AND next_attempt_ms <= :now ORDER BY next_attempt_ms, seq LIMIT :window)
-                           UNION ALL
-                           (SELECT id FROM deliveries WHERE channel = 'provincial-portal' AND state = 'in-flight'
-                              AND lease_expires_ms <= :now ORDER BY lease_expires_ms, seq LIMIT :window))
+              AND d.id IN (SELECT id FROM claim_window)
               AND NOT EXISTS (SELECT 1 FROM deliveries e
                               WHERE e.notice_id = d.notice_id AND e.channel = d.channel AND e.seq < d.seq
                                 AND e.state NOT IN ('delivered', 'dead', 'cancelled'))
@@ -161,7 +171,7 @@ def claims_sqlite(path, count):
         now = int(time.time() * 1000)
         t0 = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
-        rows = db.execute(SQLITE_CLAIM, (CHANNEL, now, now, BATCH)).fetchall()
+        rows = db.execute(SQLITE_CLAIM, {"channel": CHANNEL, "now": now, "window": BATCH * 8 + 32, "batch": BATCH}).fetchall()
         for body, did in rows:
             db.execute("UPDATE deliveries SET state = ?, next_attempt_ms = next_attempt_ms, lease_owner = ?, "
                        "lease_expires_ms = ?, body = ? WHERE id = ?", ("in-flight", "bench-claims", now + 60000, body, did))

@@ -209,25 +209,27 @@ final class SQLiteTransaction: StoreWriter {
     /// expired rows only, when a window is given.
     private func claimable(channel: String, now: Date, limit: Int, window: Int?) throws -> [Delivery] {
         let nowMs = Self.millis(now)
-        var sql: SQL = """
-            SELECT d.body FROM deliveries d
-            WHERE d.channel = \(channel)
-              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= \(nowMs))
-                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= \(nowMs)))
-            """
+        var sql: SQL
         if let window {
-            sql.append("""
-
-                  AND d.rowid IN (SELECT rowid FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_waiting
+            // CROSS JOIN makes the window the outer loop: the deliveries are looked up by rowid, never scanned.
+            sql = """
+                SELECT d.body FROM (SELECT rowid AS r FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_waiting
                                    WHERE channel = \(channel) AND state IN ('pending', 'retrying') AND next_attempt_ms <= \(nowMs)
                                    ORDER BY next_attempt_ms LIMIT \(window))
                                   UNION ALL
                                   SELECT rowid FROM (SELECT rowid FROM deliveries INDEXED BY deliveries_leased
                                    WHERE channel = \(channel) AND state = 'in-flight' AND lease_expires_ms <= \(nowMs)
-                                   ORDER BY lease_expires_ms LIMIT \(window)))
-                """)
+                                   ORDER BY lease_expires_ms LIMIT \(window))) AS w
+                CROSS JOIN deliveries d ON d.rowid = w.r
+                """
+        } else {
+            sql = "SELECT d.body FROM deliveries d"
         }
         sql.append("""
+
+            WHERE d.channel = \(channel)
+              AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_ms <= \(nowMs))
+                   OR (d.state = 'in-flight' AND d.lease_expires_ms <= \(nowMs)))
 
               AND NOT EXISTS (SELECT 1 FROM deliveries e
                               WHERE e.notice_id = d.notice_id AND e.channel = d.channel AND e.rowid < d.rowid
