@@ -10,21 +10,6 @@ struct EvaluationView: Encodable, Sendable {
     let active: Int
 }
 
-/// `state` of `GET /api/warnings`: `active` (default: open and acknowledged), one state, or `all`.
-enum WarningStateQuery: String, CaseIterable {
-    case active, open, acknowledged, resolved, all
-
-    var states: Set<StatutoryWarning.State>? {
-        switch self {
-        case .active: [.open, .acknowledged]
-        case .open: [.open]
-        case .acknowledged: [.acknowledged]
-        case .resolved: [.resolved]
-        case .all: nil
-        }
-    }
-}
-
 extension ServiceApp {
     var warningEndpoints: [Endpoint] {
         [
@@ -43,7 +28,7 @@ extension ServiceApp {
 
     func listWarnings(_ call: Call) async throws -> HTTPResponse {
         let filter = WarningFilter(
-            states: (try call.query("state", as: WarningStateQuery.self) ?? .active).states, project: call.query("project"),
+            states: (try call.query("state", as: WarningStateSelection.self) ?? .active).states, project: call.query("project"),
             kind: try call.query("kind", as: WarningKind.self), limit: try call.limit(default: 200, max: 10_000))
         let warnings = try await environment.store.read { tx in try tx.warnings(filter) }
         return .json(ListResult(warnings))

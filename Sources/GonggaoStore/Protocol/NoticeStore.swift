@@ -193,6 +193,22 @@ public struct WarningFilter: Sendable, Equatable {
     }
 }
 
+/// How the CLI's `--state` and the API's `state` name a set of warning states: `active` (open and
+/// acknowledged, the default), one state, or `all`.
+public enum WarningStateSelection: String, CaseIterable, Sendable {
+    case active, open, acknowledged, resolved, all
+
+    public var states: Set<StatutoryWarning.State>? {
+        switch self {
+        case .active: [.open, .acknowledged]
+        case .open: [.open]
+        case .acknowledged: [.acknowledged]
+        case .resolved: [.resolved]
+        case .all: nil
+        }
+    }
+}
+
 /// Which deliveries to list.
 public struct DeliveryFilter: Sendable, Equatable {
     public var noticeID: String?

@@ -1,21 +1,6 @@
 import GonggaoCore
 import GonggaoStore
 
-/// Which warnings `gonggao warnings --state` lists.
-enum WarningStateChoice: String, CaseIterable {
-    case active, open, acknowledged, resolved, all
-
-    var states: Set<StatutoryWarning.State>? {
-        switch self {
-        case .active: [.open, .acknowledged]
-        case .open: [.open]
-        case .acknowledged: [.acknowledged]
-        case .resolved: [.resolved]
-        case .all: nil
-        }
-    }
-}
-
 extension CommandSpec {
     /// `gonggao warnings [--state S] [--project P] [--json]`.
     static let warningsList = CommandSpec(
@@ -33,7 +18,7 @@ extension CommandSpec {
             payment. 'gonggao warnings ack ID' acknowledges one; it is resolved when its condition clears.
             """
     ) { inv, ctx in
-        let choice = try inv.choice("state", WarningStateChoice.self) ?? .active
+        let choice = try inv.choice("state", WarningStateSelection.self) ?? .active
         let filter = WarningFilter(states: choice.states, project: inv.option("project"), kind: try inv.choice("kind", WarningKind.self))
         let warnings = try await ctx.withStore { store in try await store.read { tx in try tx.warnings(filter) } }
         if inv.json { try ctx.output.json(warnings) } else { ctx.output.lines(StatutoryText.warnings(warnings)) }
