@@ -12,6 +12,12 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libssl-dev libsqlite3-dev libpq-dev postgresql pkg-config \
 	libcurl4-openssl-dev libqrencode-dev libpng-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk \
 	libmicrohttpd-dev libcups2-dev cups-ipp-utils zbar-tools poppler-utils qrencode avahi-daemon dbus
+# The browser tests (Tests/Browser): Chromium and its driver; venv for Selenium's virtual environment.
+DEBIAN_PACKAGES += chromium chromium-driver python3-venv
+# Selenium and pytest from PyPI, pinned, in a virtual environment `make deps` makes when missing.
+PYTHON ?= python3
+TEST_VENV := .venv-test
+BROWSER_REQUIREMENTS := Tests/Browser/requirements.txt
 
 # apt needs root: use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -22,7 +28,7 @@ PACKAGES ?= $(DEBIAN_PACKAGES)
 
 DEMO_CONFIG := Config/demo.json
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo test browser-test browser-test-run bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update only when something is)
 deps:
@@ -36,6 +42,13 @@ deps:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else \
 		echo "make deps: all $(words $(PACKAGES)) Debian packages present"; \
+	fi
+	@if ! cmp -s $(BROWSER_REQUIREMENTS) $(TEST_VENV)/requirements.txt; then \
+		echo "make deps: Python test environment $(TEST_VENV) from $(BROWSER_REQUIREMENTS)"; \
+		rm -rf $(TEST_VENV); \
+		$(PYTHON) -m venv $(TEST_VENV); \
+		$(TEST_VENV)/bin/pip install -q --disable-pip-version-check -r $(BROWSER_REQUIREMENTS); \
+		cp $(BROWSER_REQUIREMENTS) $(TEST_VENV)/requirements.txt; \
 	fi
 
 ## build: debug build of everything
@@ -76,9 +89,19 @@ demo: release
 		"$$bin" serve --config $(DEMO_CONFIG) || true; \
 	fi
 
-## test: unit, store and end-to-end CLI tests
+## test: unit, store and end-to-end CLI tests, then the browser tests
 test: deps
 	$(SWIFT) test
+	$(MAKE) --no-print-directory browser-test-run
+
+## browser-test: the console and parcel pages in headless Chromium (Tests/Browser; screenshots in
+## .artifacts/browser/); under CI a missing Chromium fails them, never skips them
+browser-test: deps
+	$(MAKE) --no-print-directory browser-test-run
+
+browser-test-run:
+	$(SWIFT) build --product gonggao
+	GONGGAO_BIN="$$($(SWIFT) build --show-bin-path)/gonggao" $(TEST_VENV)/bin/python -m pytest Tests/Browser
 
 ## bench: every benchmark beside its anchor in the same run (release builds), as markdown tables:
 ## posters and QR vs bare C, deliveries vs wrk, approve→acknowledged latency, pages vs nginx
