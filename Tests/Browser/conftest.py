@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from harness import browser, world
+from harness import browser, console, world
 
 ARTIFACTS = os.environ.get("BROWSER_ARTIFACTS") or os.path.join(world.ROOT, ".artifacts", "browser")
 
@@ -47,6 +47,7 @@ def driver():
             pytest.fail(message)
         pytest.skip(message)
     d = browser.chrome()
+    console.trap_alerts(d)
     try:
         yield d
     finally:

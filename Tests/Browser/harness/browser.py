@@ -71,6 +71,6 @@ class Shots:
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
 
-    def too_wide(self, limit=390):
-        """The pages whose scrollWidth at 390 px passed `limit`: {name: width}."""
-        return {name: width for name, width in self.widths.items() if width > limit}
+    def too_wide(self, names, limit=390):
+        """Those of the pages `names` whose scrollWidth at 390 px passed `limit`: {name: width}."""
+        return {name: self.widths[name] for name in names if self.widths[name] > limit}

@@ -29,6 +29,7 @@ CLOCK = "2026-12-01T10:00:00+08:00"
 USERS = {
     "zhang.wei": ("张伟", ["drafter"]),
     "li.na": ("李娜", ["approver"]),
+    "wang.fang": ("王芳", ["drafter", "approver"]),
     "zhao.min": ("赵敏", ["printer"]),
     "admin": ("系统管理员", ["admin"]),
 }
@@ -189,16 +190,28 @@ class World:
         except ValueError:
             return status, raw
 
-    def publish_sample(self):
-        """Drafts, submits and approves the sample pre-announcement through the API; returns its id."""
+    def sample_notice(self, drafter="zhang.wei", submit=False, approve=False):
+        """Drafts the sample pre-announcement through the API as `drafter` (then submits it, and has
+        li.na approve it, when asked); returns its id."""
         with open(NOTICE_FILE, "rb") as f:
-            status, created = self.api("POST", "/api/notices", "zhang.wei", f.read())
-        assert status == 201 or status == 200, f"draft: HTTP {status}: {created}"
+            status, created = self.api("POST", "/api/notices", drafter, f.read())
+        assert status in (200, 201), f"draft: HTTP {status}: {created}"
         nid = created["id"]
-        for user, action in (("zhang.wei", "submit"), ("li.na", "approve")):
+        steps = ([(drafter, "submit")] if submit or approve else []) + ([("li.na", "approve")] if approve else [])
+        for user, action in steps:
             status, answer = self.api("POST", f"/api/notices/{nid}/{action}", user)
             assert status == 200, f"{action}: HTTP {status}: {answer}"
         return nid
+
+    def publish_sample(self):
+        """The sample pre-announcement drafted, submitted and approved through the API; returns its id."""
+        return self.sample_notice(approve=True)
+
+    def state(self, nid):
+        """The latest version's state of a notice, read through the API as the approver."""
+        status, notice = self.api("GET", f"/api/notices/{nid}", "li.na")
+        assert status == 200, f"GET /api/notices/{nid}: HTTP {status}: {notice}"
+        return notice.get("state") or notice["versions"][-1]["state"]
 
     # -- taking it down -----------------------------------------------------------------------
 
