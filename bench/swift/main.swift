@@ -80,9 +80,15 @@ do {
         guard args.count >= 5, let runs = Int(args[4]) else { fail("usage: gonggao-bench poster SAMPLE TEMPLATE RUNS") }
         let input = try loadInput(samplePath: args[2], index: 0)
         let renderer = try PosterRenderer(template: try PosterTemplate.load(path: args[3]))
-        _ = try renderer.render(input, format: .both, dpi: 150)
+        // FORMAT=pdf|png|both (default both, the measure).
+        let format: PosterFormat = switch ProcessInfo.processInfo.environment["FORMAT"] {
+        case "pdf": .pdf
+        case "png": .png
+        default: .both
+        }
+        _ = try renderer.render(input, format: format, dpi: 150)
         for _ in 0..<runs {
-            print(try timed { _ = try renderer.render(input, format: .both, dpi: 150) })
+            print(try timed { _ = try renderer.render(input, format: format, dpi: 150) })
         }
     case "qr":
         guard args.count >= 4, let runs = Int(args[3]) else { fail("usage: gonggao-bench qr URL RUNS [FILE]") }

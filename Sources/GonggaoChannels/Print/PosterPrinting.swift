@@ -7,6 +7,7 @@ import GonggaoPoster
 /// the document number it corrects, or a withdrawal marked 撤回. Rendering blocks (pango/cairo), so
 /// it runs on this object's own serial queue, never on the cooperative pool.
 public final class PosterPrinting: Sendable {
+    private let template: PosterTemplate
     private let renderer: PosterRenderer
     private let queue = DispatchQueue(label: "gonggao.poster")
     public let publicBaseURL: String
@@ -19,6 +20,7 @@ public final class PosterPrinting: Sendable {
 
     public init(template: PosterTemplate, publicBaseURL: String, dpi: Int = 150, previewDPI: Int = 150,
                 seal: SealImage? = nil) throws {
+        self.template = template
         renderer = try PosterRenderer(template: template)
         self.publicBaseURL = publicBaseURL
         self.dpi = dpi
@@ -26,8 +28,18 @@ public final class PosterPrinting: Sendable {
         self.seal = seal
     }
 
+    /// When a print document's PNG pages are rendered.
+    public enum PNGPages: Sendable {
+        /// With the PDF, before the delivery is acknowledged.
+        case now
+        /// Afterwards, by a `SpoolPreviews` queue: the document carries what that render needs.
+        case later
+        /// Never (an IPP printer without a spool folder prints the PDF only).
+        case none
+    }
+
     /// The document for one print request.
-    public func document(for request: ChannelRequest) async throws -> PrintDocument {
+    public func document(for request: ChannelRequest, pngPages: PNGPages = .now) async throws -> PrintDocument {
         var prepared = PosterInput(notice: request.notice, project: request.project,
                                    qrURL: PosterInput.parcelPageURL(base: publicBaseURL, content: request.notice.content),
                                    postingPeriod: request.notice.content.kind.postingPeriodLine, seal: seal,
@@ -37,14 +49,22 @@ public final class PosterPrinting: Sendable {
         let renderer = self.renderer
         let dpi = self.dpi
         let input = prepared
+        let format: PosterFormat = pngPages == .now ? .both : .pdf
         let poster = try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
             queue.async {
-                c.resume(with: Result { try renderer.render(input, format: .both, dpi: dpi) })
+                c.resume(with: Result { try renderer.render(input, format: format, dpi: dpi) })
             }
         }
         guard let pdf = poster.pdf else { throw PosterError.invalidDPI(dpi) }
         return PrintDocument(pdf: pdf, pngPages: poster.pngPages, dpi: dpi, paper: poster.paper, pages: poster.pageCount,
-                             missingGlyphs: poster.missingGlyphs.map(\.codePoint))
+                             missingGlyphs: poster.missingGlyphs.map(\.codePoint),
+                             preview: pngPages == .later ? PreviewJob.Poster(input) : nil)
+    }
+
+    /// The queue that renders PNG pages after the PDF (`PNGPages.later`), with a renderer of its own,
+    /// at this object's print dpi and seal.
+    public func previews(spool: SpoolFolder, logger: Logger) throws -> SpoolPreviews {
+        SpoolPreviews(spool: spool, renderer: try PosterRenderer(template: template), dpi: dpi, seal: seal, logger: logger)
     }
 
     /// One version's poster for download: the PDF, or the first page as a PNG at the preview dpi.

@@ -1,5 +1,6 @@
 import Foundation
 import GonggaoCore
+import GonggaoCrypto
 
 /// A rendered poster, ready for a printer.
 public struct PrintDocument: Sendable {
@@ -13,33 +14,43 @@ public struct PrintDocument: Sendable {
     public var pages: Int
     /// Code points drawn without a glyph (`--allow-missing-glyphs`); empty for a complete poster.
     public var missingGlyphs: [String]
+    /// Set when the PNG pages are rendered after the PDF is spooled (`SpoolPreviews`): their input.
+    public var preview: PreviewJob.Poster?
 
     public init(pdf: [UInt8], pngPages: [[UInt8]] = [], dpi: Int? = nil, paper: String, pages: Int,
-                missingGlyphs: [String] = []) {
+                missingGlyphs: [String] = [], preview: PreviewJob.Poster? = nil) {
         self.pdf = pdf
         self.pngPages = pngPages
         self.dpi = pngPages.isEmpty ? nil : dpi
         self.paper = paper
         self.pages = pages
         self.missingGlyphs = missingGlyphs
+        self.preview = preview
     }
 }
 
 /// The `print` channel: renders the poster (a correction marked 更正, a withdrawal as 撤回公告),
 /// writes it to the spool folder and/or submits it to an IPP printer.
+///
+/// With `previews`, a document rendered without its PNG pages (`PosterPrinting.PNGPages.later`) is
+/// acknowledged once its PDF is spooled and printed; its pages are recorded as a preview job first and
+/// rendered afterwards by that queue (the manifest says `previewsPending` until they are written).
 public struct PrintAdapter: ChannelAdapter {
     public let channel: String
     public let timeout: Duration
     let render: @Sendable (ChannelRequest) async throws -> PrintDocument
     let spool: SpoolFolder?
     let printer: (client: IPPClient, uri: String)?
+    let previews: SpoolPreviews?
 
     public init(channel: String = "print", timeout: Duration = .seconds(60), spool: SpoolFolder?, printer: (IPPClient, String)?,
+                previews: SpoolPreviews? = nil,
                 render: @escaping @Sendable (ChannelRequest) async throws -> PrintDocument) {
         self.channel = channel
         self.timeout = timeout
         self.spool = spool
         self.printer = printer.map { (client: $0.0, uri: $0.1) }
+        self.previews = previews
         self.render = render
     }
 
@@ -56,19 +67,28 @@ public struct PrintAdapter: ChannelAdapter {
         let baseName = "\(notice.id)-v\(notice.version)\(suffix)"
         var receipt = DeliveryReceipt()
         var notes: [String] = []
+        var previewJob: PreviewJob?
         if let spool {
             do {
                 var files: [(suffix: String, bytes: [UInt8])] = [(".pdf", document.pdf)]
                 for (i, png) in document.pngPages.enumerated() { files.append(("-p\(i + 1).png", png)) }
-                let manifest = SpoolFolder.Manifest(noticeID: notice.id, version: notice.version, kind: notice.content.kind.rawValue,
+                let later = previews != nil ? document.preview : nil
+                var manifest = SpoolFolder.Manifest(noticeID: notice.id, version: notice.version, kind: notice.content.kind.rawValue,
                                                     operation: request.operation.rawValue, paper: document.paper,
                                                     pages: document.pages, dpi: document.dpi,
                                                     parcels: notice.content.parcels, files: [:],
-                                                    missingGlyphs: document.missingGlyphs.isEmpty ? nil : document.missingGlyphs)
+                                                    missingGlyphs: document.missingGlyphs.isEmpty ? nil : document.missingGlyphs,
+                                                    previewsPending: later == nil ? nil : true)
                 let parcel = request.project.parcel(notice.content.parcels.first ?? "")
-                let path = try spool.write(county: parcel?.countyName ?? request.project.county.name,
-                                           township: parcel?.township ?? request.project.township,
-                                           baseName: baseName, files: files, manifest: manifest)
+                let county = parcel?.countyName ?? request.project.county.name
+                let township = parcel?.township ?? request.project.township
+                if let later, let previews {
+                    manifest.files[baseName + ".pdf"] = GonggaoCrypto.hex(GonggaoCrypto.sha256(document.pdf))
+                    let job = PreviewJob(county: county, township: township, baseName: baseName, manifest: manifest, poster: later)
+                    try previews.record(job)
+                    previewJob = job
+                }
+                let path = try spool.write(county: county, township: township, baseName: baseName, files: files, manifest: manifest)
                 receipt.publicURL = "file://" + path
                 notes.append("spooled \(path)")
             } catch {
@@ -85,6 +105,10 @@ public struct PrintAdapter: ChannelAdapter {
             case .rejected(let reason):
                 return .rejected("printer: \(reason)")
             }
+        }
+        if let previewJob, let previews {
+            previews.submit(previewJob)
+            notes.append("preview pages to follow")
         }
         receipt.excerpt = notes.joined(separator: "; ")
         return .delivered(receipt, reason: "printed \(document.pages) page(s) on \(document.paper)")

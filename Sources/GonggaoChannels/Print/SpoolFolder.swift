@@ -35,9 +35,13 @@ public struct SpoolFolder: Sendable {
         public var files: [String: String]
         /// Code points printed without a glyph (rendered with --allow-missing-glyphs); absent when none.
         public var missingGlyphs: [String]?
+        /// True while the PNG preview pages are still being rendered (the PDF, ready to print, is
+        /// spooled first); absent once they are written and named in `files`.
+        public var previewsPending: Bool?
 
         public init(noticeID: String, version: Int, kind: String, operation: String, paper: String, pages: Int,
-                    dpi: Int?, parcels: [String], files: [String: String], missingGlyphs: [String]? = nil) {
+                    dpi: Int?, parcels: [String], files: [String: String], missingGlyphs: [String]? = nil,
+                    previewsPending: Bool? = nil) {
             self.noticeID = noticeID
             self.version = version
             self.kind = kind
@@ -48,13 +52,14 @@ public struct SpoolFolder: Sendable {
             self.parcels = parcels
             self.files = files
             self.missingGlyphs = missingGlyphs
+            self.previewsPending = previewsPending
         }
     }
 
     /// Writes the files (`<baseName><suffix>`, e.g. `-p1.png`) and then the manifest; returns the manifest's path.
     public func write(county: String, township: String, baseName: String, files: [(suffix: String, bytes: [UInt8])],
                       manifest: Manifest) throws -> String {
-        let folder = [root, Self.safeComponent(county), Self.safeComponent(township)].joined(separator: "/")
+        let folder = folder(county: county, township: township)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var m = manifest
         for file in files {
@@ -68,6 +73,11 @@ public struct SpoolFolder: Sendable {
         try Self.writeAtomically(Array(try encoder.encode(m)), to: manifestPath)
         Self.syncDirectory(folder)
         return manifestPath
+    }
+
+    /// `<root>/<county>/<township>`, each part made safe for a path.
+    public func folder(county: String, township: String) -> String {
+        [root, Self.safeComponent(county), Self.safeComponent(township)].joined(separator: "/")
     }
 
     /// Why a spool write failed (disk full, permissions): the path and the system's reason.

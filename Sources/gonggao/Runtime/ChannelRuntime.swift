@@ -4,12 +4,15 @@ import GonggaoCore
 import GonggaoDelivery
 import GonggaoPoster
 import GonggaoStore
+import Synchronization
 
 /// The delivery side of a process, built from config: one adapter per enabled channel (secrets
 /// read, templates checked, so a bad config fails at start with the key named), and the engine.
 final class ChannelRuntime: Sendable {
     let client: HTTPClient
     let adapters: [any ChannelAdapter]
+    /// The print channels' preview queues (PNG pages rendered after the PDF is acknowledged).
+    let previews: [SpoolPreviews]
 
     /// Builds every enabled channel's adapter; the error names the config key.
     init(config: Config, environment: [String: String], logger: Logger) throws {
@@ -17,13 +20,18 @@ final class ChannelRuntime: Sendable {
         var factory = ChannelFactory()
         let kit = PosterKit(config: config)
         let storeFolder = config.storeFolder
+        let previewQueues = Mutex<[SpoolPreviews]>([])
         factory.register(type: ChannelKind.print) { channel, _ in
             let printing = try kit.printing()
             let spoolPath = channel.spool ?? (channel.url == nil ? (storeFolder as NSString).appendingPathComponent("spool") : nil)
-            return PrintAdapter(channel: channel.name, timeout: .seconds(channel.timeoutSeconds ?? 60),
-                                spool: spoolPath.map { SpoolFolder(root: $0) },
-                                printer: channel.url.map { (IPPClient(), $0) }) { request in
-                try await printing.document(for: request)
+            let spool = spoolPath.map { SpoolFolder(root: $0) }
+            // PNG pages follow the PDF (acknowledged first) on a queue of their own; none without a spool folder.
+            let previews = try spool.map { try printing.previews(spool: $0, logger: logger) }
+            if let previews { previewQueues.withLock { $0.append(previews) } }
+            let pngPages: PosterPrinting.PNGPages = previews == nil ? .none : .later
+            return PrintAdapter(channel: channel.name, timeout: .seconds(channel.timeoutSeconds ?? 60), spool: spool,
+                                printer: channel.url.map { (IPPClient(), $0) }, previews: previews) { request in
+                try await printing.document(for: request, pngPages: pngPages)
             }
         }
         let context = ChannelFactory.Context(
@@ -35,6 +43,7 @@ final class ChannelRuntime: Sendable {
                 channel.keyPath = "channels[\(i)]"
                 return try factory.makeAdapter(config: channel, context: context)
             }
+            previews = previewQueues.withLock { $0 }
             _ = try lanes(config) // a lease too short for its channel is a start-up error
         } catch let e as ValidationError {
             client.close()
@@ -69,7 +78,18 @@ final class ChannelRuntime: Sendable {
                               publicURL: { _, content in PosterInput.parcelPageURL(base: base, content: content) })
     }
 
-    func close() async {
+    /// Starts the preview pages a previous run left unrendered.
+    func recoverPreviews() {
+        for queue in previews { queue.recover() }
+    }
+
+    /// Stops the HTTP client and the preview queues. `drainPreviews` (`--until-idle`) first waits for
+    /// every queued preview; otherwise the unrendered ones stay recorded for the next run.
+    func close(drainPreviews: Bool = false) async {
+        for queue in previews {
+            if drainPreviews { await queue.drain() }
+            queue.stop()
+        }
         await client.shutdown()
     }
 }

@@ -26,6 +26,7 @@ extension CommandSpec {
             let engine = try runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
             logger.notice("worker started", ["worker.id": engine.owner, "channels": runtime.adapters.map(\.channel).joined(separator: ",")])
             let untilIdle = inv.flag("until-idle")
+            runtime.recoverPreviews()
             var warningParts: (@Sendable () async -> Void)?
             if !untilIdle {
                 let warnings = ctx.warningLoop(store, now: now, logger: logger)
@@ -37,7 +38,8 @@ extension CommandSpec {
                                               alongside: alongside) {
                 untilIdle ? await WorkerLoop.waitUntilIdle(store: store, now: now) : nil
             }
-            await runtime.close()
+            // --until-idle ends with every poster's preview pages in the spool; a signal leaves them recorded.
+            await runtime.close(drainPreviews: untilIdle)
             logger.notice("worker stopped", ["reason": reason])
         }
     }
