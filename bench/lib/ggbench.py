@@ -229,3 +229,15 @@ def machine():
             mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     load = open("/proc/loadavg").read().split()[:3]
     return f"{os.cpu_count()} cores, {mem} RAM, load {' '.join(load)} at start"
+
+
+def write_summary(rows):
+    """Appends `rows` (dicts: measure, compared_with, figure, unit, runs [values], anchor_runs [values] or
+    None, ratio, ratio_runs, target, met, note) to the JSON file named by SUMMARY_JSON, if set: the
+    input of bench/summary.py, which prints `make bench`'s one table."""
+    path = os.environ.get("SUMMARY_JSON")
+    if not path:
+        return
+    old = json.load(open(path)) if os.path.exists(path) and os.path.getsize(path) else []
+    with open(path, "w") as f:
+        json.dump(old + rows, f, ensure_ascii=False, indent=1)

@@ -35,7 +35,7 @@ class PGServer:
         try:
             self._as_server(["initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U", "postgres", "-N",
                              "-E", "UTF8", "--locale=C"])
-            opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100 "
+            self.opts = opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100 "
                     f"-c shared_buffers=256MB -c fsync={'on' if fsync else 'off'}")
             self._as_server(["pg_ctl", "-D", f"{self.dir}/data", "-o", opts, "-l", f"{self.dir}/server.log",
                              "-w", "-t", "30", "start"])
@@ -44,6 +44,11 @@ class PGServer:
             self.stop()
             raise
         log(f"  PostgreSQL {self.version} on 127.0.0.1:{self.port} (fsync {'on' if fsync else 'off'})")
+
+    def restart(self):
+        """Stops the server (fast: open connections are cut) and starts it again on the same port."""
+        self._as_server(["pg_ctl", "-D", f"{self.dir}/data", "-o", self.opts, "-l", f"{self.dir}/server.log",
+                         "-m", "fast", "-w", "-t", "30", "restart"])
 
     def _as_server(self, argv):
         argv = [os.path.join(self.bin, argv[0])] + argv[1:]
