@@ -90,7 +90,18 @@ def test_drafter_submits_approver_approves_channels_deliver_poster_opens(gonggao
     sign_out(driver)
 
 
-def test_printer_cannot_approve(gonggao, driver, shots):
+def forge_approval(gonggao, driver, nid, fields):
+    """Posts an approval the page does not offer, from inside the browser and again over HTTP with its
+    cookies; checks the notice is still submitted; returns (the error page's (status, reason), HTTP status)."""
+    path = f"/console/notices/{nid}/approve"
+    post_form(driver, path, fields)
+    shown = error_page(driver)
+    status, _, _ = Session(gonggao.base_url, driver).request("POST", path, fields)
+    assert gonggao.state(nid) == "submitted", f"a refused approval ({fields}) changed the notice"
+    return shown, status
+
+
+def test_printer_cannot_approve(gonggao, driver):
     """No enabled approve button for a printer, and a forged approval POST from their session is refused."""
     base = gonggao.base_url
     nid = gonggao.sample_notice(submit=True)
@@ -100,38 +111,28 @@ def test_printer_cannot_approve(gonggao, driver, shots):
     assert not any(b.is_enabled() for b in buttons), "a printer is offered an enabled approve button"
     if not driver.find_elements(By.CSS_SELECTOR, "input[name=csrf]"):
         driver.get(f"{base}/console")
-    fields = {"csrf": csrf_value(driver), "version": "1", "confirm": "yes"}
-    post_form(driver, f"/console/notices/{nid}/approve", fields)
-    assert error_page(driver) == ("403", "forbidden"), f"forged approval by a printer: {error_page(driver)}"
-    status, _, _ = Session(base, driver).request("POST", f"/console/notices/{nid}/approve", fields)
-    assert status == 403
-    assert gonggao.state(nid) == "submitted"
+    shown, status = forge_approval(gonggao, driver, nid, {"csrf": csrf_value(driver), "version": "1", "confirm": "yes"})
+    assert (shown, status) == (("403", "forbidden"), 403), f"forged approval by a printer: {shown}, HTTP {status}"
     sign_out(driver)
 
 
 def test_approval_needs_the_sessions_csrf_token(gonggao, driver):
-    base = gonggao.base_url
     nid = gonggao.sample_notice(submit=True)
-    sign_in(driver, base, gonggao.tokens["li.na"], "li.na")
-    driver.get(f"{base}/console/notices/{nid}")
+    sign_in(driver, gonggao.base_url, gonggao.tokens["li.na"], "li.na")
+    driver.get(f"{gonggao.base_url}/console/notices/{nid}")
     for fields in ({"version": "1", "confirm": "yes"}, {"csrf": "wrong", "version": "1", "confirm": "yes"}):
-        post_form(driver, f"/console/notices/{nid}/approve", fields)
-        assert error_page(driver) == ("403", "csrf"), f"approval with {fields}: {error_page(driver)}"
-        status, _, _ = Session(base, driver).request("POST", f"/console/notices/{nid}/approve", fields)
-        assert status == 403
-    assert gonggao.state(nid) == "submitted"
+        shown, status = forge_approval(gonggao, driver, nid, fields)
+        assert (shown, status) == (("403", "csrf"), 403), f"approval with {fields}: {shown}, HTTP {status}"
     sign_out(driver)
 
 
 def test_drafter_never_gets_an_enabled_approve_button_on_own_notice(gonggao, driver):
     """wang.fang drafts and approves; on her own notice the approve button is disabled with a note."""
-    base = gonggao.base_url
     nid = gonggao.sample_notice(drafter="wang.fang", submit=True)
-    sign_in(driver, base, gonggao.tokens["wang.fang"], "wang.fang")
-    driver.get(f"{base}/console/notices/{nid}")
+    sign_in(driver, gonggao.base_url, gonggao.tokens["wang.fang"], "wang.fang")
+    driver.get(f"{gonggao.base_url}/console/notices/{nid}")
     assert not find(driver, "action-approve").is_enabled()
     assert find(driver, "four-eyes-note").text
-    post_form(driver, f"/console/notices/{nid}/approve", {"csrf": csrf_value(driver), "version": "1", "confirm": "yes"})
-    assert error_page(driver) is not None and error_page(driver)[0] in ("403", "409"), error_page(driver)
-    assert gonggao.state(nid) == "submitted"
+    shown, status = forge_approval(gonggao, driver, nid, {"csrf": csrf_value(driver), "version": "1", "confirm": "yes"})
+    assert shown is not None and shown[0] in ("403", "409") and status == int(shown[0]), f"{shown}, HTTP {status}"
     sign_out(driver)

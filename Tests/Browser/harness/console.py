@@ -5,9 +5,8 @@ import http.client
 import time
 import urllib.parse
 
-from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PAGE_SECONDS = 30
@@ -47,11 +46,24 @@ def has(driver, element_id):
 
 def click_and_wait(driver, element):
     """Clicks `element` (a link or a submit button) and waits until the next page has loaded."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    mark_page(driver)
     element.click()
-    WebDriverWait(driver, PAGE_SECONDS).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, PAGE_SECONDS).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+    wait_for_next_page(driver)
+
+
+def mark_page(driver):
+    """Marks the current document, so that `wait_for_next_page` can tell when another replaced it."""
+    driver.execute_script("window.__ggOld = true")
+
+
+def wait_for_next_page(driver):
+    """Waits until the marked document is gone and its successor has loaded. (Not staleness_of: Chromium
+    may answer "Node with given id does not belong to the document" for a stale element, which it
+    raises instead of reporting stale. Script calls made mid-navigation may fail too; they are retried.)"""
+    def loaded(d):
+        return d.execute_script("return !window.__ggOld && document.readyState === 'complete'")
+    WebDriverWait(driver, PAGE_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+        loaded, f"no new page loaded within {PAGE_SECONDS} s (at {driver.current_url})")
 
 
 def error_page(driver):
@@ -93,16 +105,14 @@ def csrf_value(driver):
 
 def post_form(driver, action, fields):
     """Posts a form the page does not offer (a forged request) from inside the browser; waits for the answer page."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    mark_page(driver)
     driver.execute_script("""
         const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];
         for (const [k, v] of Object.entries(arguments[1])) {
             const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i);
         }
         document.body.appendChild(f); f.submit();""", action, fields)
-    WebDriverWait(driver, PAGE_SECONDS).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, PAGE_SECONDS).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+    wait_for_next_page(driver)
 
 
 def fill(driver, element_id, value):
