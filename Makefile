@@ -28,7 +28,7 @@ PACKAGES ?= $(DEBIAN_PACKAGES)
 
 DEMO_CONFIG := Config/demo.json
 
-.PHONY: deps build release demo test browser-test browser-test-run bench clean
+.PHONY: deps build release demo test browser-test browser-test-run bench soak clean
 
 ## deps: install the Debian packages that are missing (apt-get update only when something is)
 deps:
@@ -103,13 +103,38 @@ browser-test-run:
 	$(SWIFT) build --product gonggao
 	GONGGAO_BIN="$$($(SWIFT) build --show-bin-path)/gonggao" $(TEST_VENV)/bin/python -m pytest Tests/Browser
 
-## bench: every benchmark beside its anchor in the same run (release builds), as markdown tables:
-## posters and QR vs bare C, deliveries vs wrk, approve→acknowledged latency, pages vs nginx
+## bench: every benchmark beside its anchor in the same run (release builds), ≤ 10 min, ONE markdown table:
+## posters and QR vs bare C, deliveries vs wrk, approve→acknowledged latency, claims at 10k vs 1M (SQLite
+## and PostgreSQL), pages vs nginx, peak RSS of a 1,000-poster batch (each script's own report: bench/out/*.md)
 bench:
 	$(MAKE) deps PACKAGES="$(DEBIAN_PACKAGES) $(BENCH_PACKAGES)"
-	bench/poster.sh
-	bench/delivery.sh
-	bench/page.sh
+	@mkdir -p bench/out; rm -f bench/out/summary.json; export SUMMARY_JSON="$$PWD/bench/out/summary.json"; \
+	t0=$$(date +%s); started="$$(date -u '+%Y-%m-%d %H:%M UTC')"; failed=""; \
+	run() { name=$$1; shift; echo "make bench: $$name…" >&2; \
+		env "$$@" bench/$$name.sh > bench/out/$$name.md || failed="$$failed $$name"; }; \
+	run poster RUNS=7; \
+	run delivery RUNS=5 DELIVERIES=1000 WRK_SECONDS=3 WINDOW=60; \
+	run page RUNS=5 WRK_SECONDS=3; \
+	run claims ROUNDS=5 CLAIMS=40 BUDGET=4; \
+	run rss BATCH=1000; \
+	python3 bench/summary.py "$$SUMMARY_JSON" "$$started" "$$(( $$(date +%s) - t0 ))"; \
+	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed (see bench/out/)" >&2; exit 1; fi
+
+## soak: the release binary under 100 SIGKILLs while 10,000 deliveries flow, every sandbox fault on every
+## channel, schemathesis against /openapi.json, PostgreSQL and portal restart storms, three workers on
+## PostgreSQL with one killed; ≤ 20 min, every figure and a summary table; non-zero on any loss (SEED= replays)
+SOAK_VENV := .venv-soak
+SOAK_REQUIREMENTS := bench/soak/requirements.txt
+soak:
+	$(MAKE) deps PACKAGES="$(DEBIAN_PACKAGES) sqlite3"
+	@if ! cmp -s $(SOAK_REQUIREMENTS) $(SOAK_VENV)/requirements.txt; then \
+		echo "make soak: Python environment $(SOAK_VENV) from $(SOAK_REQUIREMENTS) (schemathesis)"; \
+		rm -rf $(SOAK_VENV); \
+		$(PYTHON) -m venv $(SOAK_VENV); \
+		$(SOAK_VENV)/bin/pip install -q --disable-pip-version-check -r $(SOAK_REQUIREMENTS); \
+		cp $(SOAK_REQUIREMENTS) $(SOAK_VENV)/requirements.txt; \
+	fi
+	SOAK_VENV=$(SOAK_VENV) bench/soak/soak.sh
 
 ## clean: remove build output and the demo store (never var/, which holds real data)
 clean:

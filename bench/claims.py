@@ -33,7 +33,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from ggbench import Gonggao, cell, free_port, log, machine, prepare_notices, write_config  # noqa: E402
+from ggbench import Gonggao, cell, free_port, log, machine, prepare_notices, write_config, write_summary  # noqa: E402
 from ggpg import PGServer  # noqa: E402
 
 BINARY = os.environ["GONGGAO_BIN"]
@@ -272,6 +272,16 @@ def main():
     print(f"| store | pending deliveries | one claim of {BATCH} (one transaction), ms, median (min–max) | "
           f"× {SMALL:,} | target | batch claimed | fill (s) / store size |")
     print("|---|---|---|---|---|---|---|")
+    write_summary([{
+        "measure": f"claim cost at {LARGE:,} vs {SMALL:,} pending — {store}",
+        "compared_with": f"itself at {SMALL:,} pending",
+        "figure": cell(results[(store, LARGE)][0], "{:.3f}") + " ms", "anchor": cell(results[(store, SMALL)][0], "{:.3f}") + " ms",
+        "ratio": statistics.median(results[(store, LARGE)][0]) / statistics.median(results[(store, SMALL)][0]),
+        "target": "≤ 1.5 ×",
+        "met": statistics.median(results[(store, LARGE)][0]) / statistics.median(results[(store, SMALL)][0]) <= 1.5,
+        "note": None if store == "PostgreSQL" else f"one claim of {BATCH} = one transaction of the store's claim SQL; "
+                f"{ROUNDS} interleaved rounds, {len(results[(store, LARGE)][0])} claims timed at {LARGE:,}",
+    } for store in ("SQLite", "PostgreSQL")])
     for store in ("SQLite", "PostgreSQL"):
         base = statistics.median(results[(store, SMALL)][0])
         for depth in (SMALL, LARGE):
