@@ -103,5 +103,16 @@ extension PrinterSuites {
             #expect(previews.recover(now: Date().addingTimeInterval(2 * 86_400)) == 0)
             #expect(try FileManager.default.contentsOfDirectory(atPath: previews.jobFolder).isEmpty)
         }
+
+        /// The renderers render side by side (one per core): eight sends at once give the bytes one alone gives.
+        @Test func sendsRenderSideBySideWithTheSameBytes() async throws {
+            let printing = try poster.printing()
+            let alone = try await printing.document(for: poster.request(), pngPages: .none).pdf
+            let together = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for _ in 0..<8 { group.addTask { try await printing.document(for: poster.request(), pngPages: .none).pdf } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(together.count == 8 && together.allSatisfy { $0 == alone })
+        }
     }
 }

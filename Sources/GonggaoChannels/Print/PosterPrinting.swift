@@ -5,11 +5,11 @@ import GonggaoPoster
 
 /// Renders the poster a print delivery needs: the approved version, a correction marked 更正 with
 /// the document number it corrects, or a withdrawal marked 撤回. Rendering blocks (pango/cairo), so
-/// it runs on this object's own serial queue, never on the cooperative pool.
+/// it runs on a pool of renderers with serial queues of their own (one per core), never on the
+/// cooperative pool.
 public final class PosterPrinting: Sendable {
     private let template: PosterTemplate
-    private let renderer: PosterRenderer
-    private let queue = DispatchQueue(label: "gonggao.poster")
+    private let pool: RendererPool
     public let publicBaseURL: String
     /// The resolution of the PNG pages spooled beside the PDF (150, previews; 300 for print shops
     /// that print from the PNGs).
@@ -21,7 +21,7 @@ public final class PosterPrinting: Sendable {
     public init(template: PosterTemplate, publicBaseURL: String, dpi: Int = 150, previewDPI: Int = 150,
                 seal: SealImage? = nil) throws {
         self.template = template
-        renderer = try PosterRenderer(template: template)
+        pool = try RendererPool(template: template)
         self.publicBaseURL = publicBaseURL
         self.dpi = dpi
         self.previewDPI = previewDPI
@@ -46,15 +46,8 @@ public final class PosterPrinting: Sendable {
                                    mark: Self.mark(for: request)?.text)
         // A withdrawal notice is a document of its own day: its PDF dates are the withdrawal time.
         if request.operation == .withdraw, let withdrawnAt = request.notice.withdrawnAt { prepared.approvedAt = withdrawnAt }
-        let renderer = self.renderer
-        let dpi = self.dpi
         let input = prepared
-        let format: PosterFormat = pngPages == .now ? .both : .pdf
-        let poster = try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
-            queue.async {
-                c.resume(with: Result { try renderer.render(input, format: format, dpi: dpi) })
-            }
-        }
+        let poster = try await pool.render(input, format: pngPages == .now ? .both : .pdf, dpi: dpi)
         guard let pdf = poster.pdf else { throw PosterError.invalidDPI(dpi) }
         return PrintDocument(pdf: pdf, pngPages: poster.pngPages, dpi: dpi, paper: poster.paper, pages: poster.pageCount,
                              missingGlyphs: poster.missingGlyphs.map(\.codePoint),
@@ -72,13 +65,7 @@ public final class PosterPrinting: Sendable {
         let input = PosterInput(notice: notice, project: project,
                                 qrURL: PosterInput.parcelPageURL(base: publicBaseURL, content: notice.content),
                                 postingPeriod: notice.content.kind.postingPeriodLine, seal: seal)
-        let renderer = self.renderer
-        let dpi = self.previewDPI
-        let poster = try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
-            queue.async {
-                c.resume(with: Result { try renderer.render(input, format: png ? .png : .pdf, dpi: dpi) })
-            }
-        }
+        let poster = try await pool.render(input, format: png ? .png : .pdf, dpi: previewDPI)
         guard let bytes = png ? poster.pngPages.first : poster.pdf else { throw PosterError.invalidDPI(dpi) }
         return bytes
     }
