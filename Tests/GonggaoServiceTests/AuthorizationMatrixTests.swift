@@ -65,8 +65,10 @@ import TestSupport
             let values = ["{key}": Fixtures.projectKey, "{id}": id, "{version}": "1", "{delivery}": delivery,
                           "{channel}": "print", "{token}": "tok_unknown", "{warning}": "wrn_unknown"]
 
-            // The table covers every route of the service, and nothing else.
-            let routes = Set(h.app.router().routes.map { "\($0.method) \($0.pattern.description.replacingOccurrences(of: ":int", with: ""))" })
+            // The table covers every route of the service, and nothing else (the officer console's
+            // routes take their rules from these and are checked in ConsoleActionTests).
+            let routes = Set(h.app.router().routes.map { "\($0.method) \($0.pattern.description.replacingOccurrences(of: ":int", with: ""))" }
+                .filter { !$0.contains(" /console") })
             let table = Set(Self.matrix.map { m -> String in
                 "\(m.0) \(m.1.replacingOccurrences(of: "{delivery}", with: "{id}").replacingOccurrences(of: "{channel}", with: "{name}").replacingOccurrences(of: "{token}", with: "{id}").replacingOccurrences(of: "{warning}", with: "{id}"))"
             })

@@ -27,7 +27,10 @@ import Testing
             for (path, operations) in paths {
                 for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
             }
-            let routed = Set(h.app.router().routes.map { "\($0.method) \(Self.openAPIPath($0.pattern))" })
+            // The officer console's routes are HTML pages for browsers, not part of the API document.
+            let routed = Set(h.app.router().routes.map { "\($0.method) \(Self.openAPIPath($0.pattern))" }
+                .filter { !$0.contains(" /console") })
+            #expect(h.app.router().routes.contains { Self.openAPIPath($0.pattern).hasPrefix("/console") }, "the console is routed")
             #expect(routed.subtracting(documented).isEmpty, "routes missing from the document: \(routed.subtracting(documented).sorted())")
             #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
 

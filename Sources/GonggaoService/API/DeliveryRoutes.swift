@@ -46,9 +46,21 @@ extension ServiceApp {
     }
 
     func retryDelivery(_ call: Call) async throws -> HTTPResponse {
-        let d = try await environment.desk.retry(call.parameter("id"), as: call.user.name)
+        .json(try await retry(call.parameter("id"), as: call.user))
+    }
+
+    /// Re-queues one delivery and wakes the workers (the API's and the console's path).
+    func retry(_ id: String, as user: User) async throws -> Delivery {
+        let d = try await environment.desk.retry(id, as: user.name)
         environment.wake()
-        return .json(d)
+        return d
+    }
+
+    /// Re-queues `channel`'s dead letters since `since` and wakes the workers (the API's and the console's path).
+    func replay(channel: String, since: Date, includeAll: Bool, as user: User) async throws -> [Delivery] {
+        let requeued = try await environment.desk.replay(channel: channel, since: since, includeAll: includeAll, as: user.name)
+        if !requeued.isEmpty { environment.wake() }
+        return requeued
     }
 
     func replayDeliveries(_ call: Call) async throws -> HTTPResponse {
@@ -56,9 +68,7 @@ extension ServiceApp {
         guard let since = Instant.parse(body.since) else {
             throw ValidationError(field: "since", "'\(body.since)' is not an ISO 8601 instant or a YYYY-MM-DD date")
         }
-        let requeued = try await environment.desk.replay(
-            channel: body.channel, since: since, includeAll: body.includeAll ?? false, as: call.user.name)
-        if !requeued.isEmpty { environment.wake() }
+        let requeued = try await replay(channel: body.channel, since: since, includeAll: body.includeAll ?? false, as: call.user)
         return .json(ListResult(requeued))
     }
 }

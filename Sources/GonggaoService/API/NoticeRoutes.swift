@@ -75,12 +75,7 @@ extension ServiceApp {
 
     func approveNotice(_ call: Call) async throws -> HTTPResponse {
         let body = try JSONBody.decode(ApproveBody.self, from: call.request, optional: true)
-        let approval = try await environment.workflow.approve(call.parameter("id"), version: body?.version, as: call.user.name,
-                                                              overrideGate: body?.overrideGate)
-        // An approval starts clocks that fall due days later: the evaluation loop (and the next posting
-        // or payment) picks them up. Evaluating the whole project on every approval made approving
-        // cost O(notices in the project).
-        if approval.changed { environment.wake() }
+        let approval = try await approve(call.parameter("id"), version: body?.version, as: call.user, overrideGate: body?.overrideGate)
         return .json(ApprovalResult(notice: VersionView(approval.version, base: base), deliveries: approval.deliveries))
             .adding("Gonggao-Approval", approval.changed ? "created" : "existing")
     }
@@ -93,8 +88,7 @@ extension ServiceApp {
 
     func withdrawNotice(_ call: Call) async throws -> HTTPResponse {
         let body = try JSONBody.require(ReasonBody.self, from: call.request)
-        let (v, changed) = try await environment.workflow.withdraw(call.parameter("id"), reason: body.reason, as: call.user.name)
-        if changed { environment.wake() }
+        let (v, changed) = try await withdraw(call.parameter("id"), reason: body.reason, as: call.user)
         return .json(ActionResult(notice: VersionView(v, base: base), changed: changed))
     }
 
@@ -115,6 +109,23 @@ extension ServiceApp {
             throw exists ? WorkflowError.unknownVersion(notice: id, version: number) : WorkflowError.unknownNotice(id)
         }
         return .json(VersionView(v, base: base))
+    }
+
+    /// Approves as `user` and wakes the workers when it changed something (the API's and the console's path).
+    func approve(_ id: String, version: Int?, as user: User, overrideGate: String?) async throws -> NoticeWorkflow.Approval {
+        let approval = try await environment.workflow.approve(id, version: version, as: user.name, overrideGate: overrideGate)
+        // An approval starts clocks that fall due days later: the evaluation loop (and the next posting
+        // or payment) picks them up. Evaluating the whole project on every approval made approving
+        // cost O(notices in the project).
+        if approval.changed { environment.wake() }
+        return approval
+    }
+
+    /// Withdraws as `user` and wakes the workers for the withdrawal deliveries (the API's and the console's path).
+    func withdraw(_ id: String, reason: String, as user: User) async throws -> (version: NoticeVersion, changed: Bool) {
+        let result = try await environment.workflow.withdraw(id, reason: reason, as: user.name)
+        if result.changed { environment.wake() }
+        return result
     }
 
     /// In a body, an unknown project is a bad field (422), not a missing resource.

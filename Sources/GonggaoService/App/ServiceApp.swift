@@ -23,6 +23,8 @@ public final class ServiceApp: Sendable {
     /// Notice versions' API JSON (`GET /api/notices/{id}`).
     let versionJSON = VersionJSONCache()
     let storeMetrics = StoreMetricsCache()
+    /// The officer console's signed-in sessions (in memory; see `ConsoleSessions`).
+    let consoleSessions = ConsoleSessions()
     /// `/openapi.json`, serialized once.
     let openAPIBody: [UInt8]
 
@@ -49,6 +51,10 @@ public final class ServiceApp: Sendable {
             router.add(endpoint.method, endpoint.pattern, bodyLimit: endpoint.bodyLimit) { [self] request in
                 await handle(endpoint, request)
             }
+        }
+        // The officer console: HTML pages, not in the OpenAPI document.
+        for route in consoleRoutes {
+            router.add(route.method, route.pattern) { [self] request in await handleConsole(route, request) }
         }
         router.notFound = { request in
             .error(status: 404, code: "not-found", message: "no route for \(request.method) \(request.path)")

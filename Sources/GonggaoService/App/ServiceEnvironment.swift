@@ -48,6 +48,8 @@ public struct ServiceEnvironment: Sendable {
     public var warnings: WarningDesk?
     /// Called after the service raised, escalated or resolved warnings (the alert dispatcher's wake-up).
     public var warningsChanged: @Sendable (WarningDesk.Evaluation) -> Void = { _ in }
+    /// The officer console's templates and session lifetimes (no templates: `/console` answers 503).
+    public var console = ConsoleSettings()
 
     /// The rules and calendar of postings and stage gates (the workflow's, else the warnings').
     public var statutory: StatutoryClock? { workflow.statutory ?? warnings?.clock }

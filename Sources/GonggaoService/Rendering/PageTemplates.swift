@@ -8,11 +8,12 @@ public struct PageTemplates: Sendable {
 
     let templates: [String: PageTemplate]
 
-    /// Parsed templates by name (file name without `.html`).
-    public init(_ templates: [PageTemplate]) throws(PageTemplateError) {
+    /// Parsed templates by name (file name without `.html`); `required` names the pages that must exist
+    /// (the public pages' by default, `ConsolePages.required` for the console's).
+    public init(_ templates: [PageTemplate], required: [String] = PageTemplates.required) throws(PageTemplateError) {
         var byName: [String: PageTemplate] = [:]
         for t in templates { byName[t.name] = t }
-        for name in Self.required where byName[name] == nil {
+        for name in required where byName[name] == nil {
             throw PageTemplateError(template: name, line: 0, message: "the template \(name).html is missing")
         }
         for t in templates {
@@ -24,7 +25,7 @@ public struct PageTemplates: Sendable {
     }
 
     /// Reads every `*.html` file of `directory` (called once, from `main`).
-    public static func load(directory: String) throws -> PageTemplates {
+    public static func load(directory: String, required: [String] = PageTemplates.required) throws -> PageTemplates {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".html") }.sorted()
         var parsed: [PageTemplate] = []
         for file in files {
@@ -35,7 +36,7 @@ public struct PageTemplates: Sendable {
             }
             parsed.append(try PageTemplate(name: String(file.dropLast(".html".count)), source: source))
         }
-        return try PageTemplates(parsed)
+        return try PageTemplates(parsed, required: required)
     }
 
     /// Renders template `name` with `value`.

@@ -33,14 +33,16 @@ enum ServeRun {
         let now = try WallClock.running(environment: ctx.environment)
         var http = try ServeSettings.http(ctx.config, host: inv.option("host"), port: inv.option("port"))
         let pages = try ServeSettings.pages(ctx.config)
+        let console = try ServeSettings.console(ctx.config)
         http.shutdownGrace = .milliseconds(Int64(ctx.config.delivery.graceSeconds * 1000))
         try await ctx.withStore { store in
             let runtime = inv.flag("no-workers")
                 ? nil : try ChannelRuntime(config: ctx.config, environment: ctx.environment, logger: logger)
             let engine = try runtime?.engine(store: store, config: ctx.config, logger: logger, now: now)
             let workersRunning = RunningFlag()
-            let environment = try Self.environment(
+            var environment = try Self.environment(
                 store: store, ctx: ctx, pages: pages, logger: logger, now: now, engine: engine, workersRunning: workersRunning)
+            environment.console = ConsoleSettings(templates: console)
             let server = HTTPServer(configuration: http, router: ServiceApp(environment).router(), logger: logger)
             do {
                 try server.start()
@@ -139,6 +141,18 @@ enum ServeSettings {
             return try PageTemplates.load(directory: folder)
         } catch {
             throw ConfigError(file: config.file, path: "templates", "\(folder): \(error)")
+        }
+    }
+}
+
+extension ServeSettings {
+    /// The officer console's templates, `<templates>/console/*.html`; an error names the template.
+    static func console(_ config: Config) throws -> PageTemplates {
+        let folder = (config.templates as NSString).appendingPathComponent("console")
+        do {
+            return try ConsolePages.load(directory: folder)
+        } catch {
+            throw ConfigError(file: config.file, path: "templates", "\(folder) (the officer console's templates): \(error)")
         }
     }
 }
