@@ -23,6 +23,8 @@ public final class MemoryStore: NoticeStore {
 
     private let state = Mutex(State())
     private let closed = Atomic<Bool>(false)
+    /// Commits so far (moved after a commit's state is in place, so a stamp never runs ahead of it).
+    private let commits = Atomic<Int64>(0)
     public let auditHead: any AuditHeadRecorder
 
     public init(auditHead: any AuditHeadRecorder = MemoryAuditHead()) {
@@ -41,6 +43,7 @@ public final class MemoryStore: NoticeStore {
             let tx = MemoryTransaction(current)
             let result = try body(tx)
             current = tx.state
+            commits.add(1, ordering: .sequentiallyConsistent)
             return (result, tx.appendedHead)
         }
         if let head { try auditHead.advance(to: head) }
@@ -49,8 +52,18 @@ public final class MemoryStore: NoticeStore {
 
     public func close() async { closed.store(true, ordering: .relaxed) }
 
+    /// The count of commits: nothing else writes to a memory store.
+    public func changeStamp() async throws -> StoreChangeStamp? {
+        StoreChangeStamp(external: 0, local: commits.load(ordering: .sequentiallyConsistent))
+    }
+
     /// Runs `body` on the raw state (tests that simulate tampering with stored rows).
-    func tamper(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
+    func tamper(_ body: (inout State) -> Void) {
+        state.withLock {
+            body(&$0)
+            commits.add(1, ordering: .sequentiallyConsistent)
+        }
+    }
 }
 
 /// A transaction over a private copy of the state; the store keeps the copy only on success.

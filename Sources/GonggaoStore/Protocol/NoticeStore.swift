@@ -15,6 +15,9 @@ public protocol NoticeStore: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T
     /// Releases the store's resources; later calls fail.
     func close() async
+    /// The store's current change stamp (`StoreChangeStamp`), read before the values it is to
+    /// guard; nil when the backend cannot tell cheaply (PostgreSQL), so nothing may be cached.
+    func changeStamp() async throws -> StoreChangeStamp?
     /// Where this store records its audit head outside itself.
     var auditHead: any AuditHeadRecorder { get }
 }

@@ -8,13 +8,15 @@ import GonggaoCore
 /// (the CLI beside `serve`) makes this one wait, never fail with "database is locked". All calls on
 /// the connection happen on one serial queue, off the cooperative pool.
 public final class SQLiteStore: NoticeStore, @unchecked Sendable {
-    // @unchecked Sendable: `connection` and `memo` are only touched on `queue`.
+    // @unchecked Sendable: `connection`, `memo` and `localWrites` are only touched on `queue`.
     public let path: String
     public let auditHead: any AuditHeadRecorder
     private let queue: DispatchQueue
     private let connection: SQLiteConnection
     /// Decoded notice versions and projects, reused while their stored bytes are unchanged.
     private let memo = SQLiteDecodeMemo()
+    /// Writes through this object (its own commits do not move `PRAGMA data_version`).
+    private var localWrites: Int64 = 0
 
     /// Opens (creating if missing) the store at `path` and brings its schema up to date.
     public init(path: String, busyTimeoutMillis: Int32 = 30_000) throws {
@@ -42,6 +44,7 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
         let (result, head) = try await onQueue { db in
+            self.localWrites += 1
             try db.execute("BEGIN IMMEDIATE")
             let tx = SQLiteTransaction(db, memo: self.memo)
             do {
@@ -55,6 +58,14 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
         }
         if let head { try auditHead.advance(to: head) }
         return result
+    }
+
+    /// `PRAGMA data_version` of this connection (it moves when any other connection, in any process,
+    /// commits to the file) with the count of this object's own writes.
+    public func changeStamp() async throws -> StoreChangeStamp? {
+        try await onQueue { db in
+            StoreChangeStamp(external: try db.rows("PRAGMA data_version").first?.int(0) ?? 0, local: self.localWrites)
+        }
     }
 
     public func close() async {
@@ -88,6 +99,7 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
     public func restore(from source: String, by actor: String, at: Date) async throws -> (restored: AuditHead, previous: AuditHead?) {
         let previous = try auditHead.read()
         let restored = try await onQueue { db in
+            self.localWrites += 1
             let backup = try SQLiteConnection(readOnly: source)
             defer { backup.close() }
             guard try backup.rows("SELECT name FROM sqlite_master WHERE name = 'schema_migrations'").count == 1 else {
@@ -118,7 +130,10 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
 
     /// Runs raw SQL (tests that tamper with rows, tools). Never for user input.
     func execute(unsafeSQL: String) async throws {
-        try await onQueue { db in try db.execute(unsafeSQL) }
+        try await onQueue { db in
+            self.localWrites += 1
+            try db.execute(unsafeSQL)
+        }
     }
 
     private func onQueue<T: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
