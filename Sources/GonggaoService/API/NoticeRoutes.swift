@@ -47,18 +47,25 @@ extension ServiceApp {
         return .json(ListResult(notices.map { VersionView($0, base: base) }))
     }
 
+    /// The notice's whole answer is reused while nothing was committed to the store since it was
+    /// read (a delivery's progress recorded by a worker process included).
     func showNotice(_ call: Call) async throws -> HTTPResponse {
         let id = call.parameter("id")
+        let stamp = try await RequestStamp.read(environment.store)
+        if let body = noticeJSON.get(id, at: stamp) { return .json(bytes: body) }
         let (versions, deliveries) = try await environment.store.read { tx in
             (try tx.noticeVersions(id), try tx.deliveries(DeliveryFilter(noticeID: id, limit: 100_000)))
         }
         guard !versions.isEmpty else { throw WorkflowError.unknownNotice(id) }
         let detail = NoticeDetail(versions: versions, deliveries: deliveries, base: base)
+        let body: [UInt8]
         do {
-            return .json(bytes: try detail.json(versionJSON: versionJSON.json))
+            body = try detail.json(versionJSON: versionJSON.json)
         } catch {
             return .error(status: 500, code: "encoding-failed", message: "the response could not be encoded as JSON")
         }
+        noticeJSON.put(id, body, at: stamp)
+        return .json(bytes: body)
     }
 
     func editNotice(_ call: Call) async throws -> HTTPResponse {

@@ -1,6 +1,7 @@
 import Foundation
 import GonggaoCore
 import GonggaoHTTP
+import GonggaoStore
 import Synchronization
 
 /// Rendered posters by (version, content hash, state, type), bounded by total bytes (oldest out).
@@ -94,5 +95,39 @@ final class VersionJSONCache: Sendable {
             e[key] = Entry(version: view.version, parcelPage: view.parcelPage, json: json)
         }
         return json
+    }
+}
+
+/// Values read from the store, served again only while the store's change stamp is the one read
+/// before them (`StoreChangeStamp`: nothing was committed since, by this process or another).
+/// Every entry shares one stamp; the first `put` under a new stamp drops the others. With no stamp
+/// (a backend that cannot tell cheaply) nothing is kept.
+final class StampedCache<Value: Sendable>: Sendable {
+    private struct State {
+        var stamp: StoreChangeStamp?
+        var entries: [String: Value] = [:]
+    }
+
+    private let state = Mutex(State())
+    let maxEntries: Int
+
+    init(maxEntries: Int) { self.maxEntries = maxEntries }
+
+    /// The value put under `key` at `stamp`, if the cache still holds it.
+    func get(_ key: String, at stamp: StoreChangeStamp?) -> Value? {
+        guard let stamp else { return nil }
+        return state.withLock { $0.stamp == stamp ? $0.entries[key] : nil }
+    }
+
+    /// Keeps `value`, read after `stamp` was, until the stamp moves.
+    func put(_ key: String, _ value: Value, at stamp: StoreChangeStamp?) {
+        guard let stamp else { return }
+        state.withLock { s in
+            if s.stamp != stamp || s.entries.count >= maxEntries {
+                s.stamp = stamp
+                s.entries.removeAll(keepingCapacity: true)
+            }
+            s.entries[key] = value
+        }
     }
 }

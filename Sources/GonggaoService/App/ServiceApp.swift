@@ -22,6 +22,10 @@ public final class ServiceApp: Sendable {
     let posterCache = PosterCache()
     /// Notice versions' API JSON (`GET /api/notices/{id}`).
     let versionJSON = VersionJSONCache()
+    /// Whole `GET /api/notices/{id}` answers, while the store's change stamp stands.
+    let noticeJSON = StampedCache<[UInt8]>(maxEntries: 1_024)
+    /// The audit log's last seq (parcel pages' cache key), while the store's change stamp stands.
+    let auditSeq = StampedCache<Int64>(maxEntries: 1)
     let storeMetrics = StoreMetricsCache()
     /// The officer console's signed-in sessions (in memory; see `ConsoleSessions`).
     let consoleSessions = ConsoleSessions()
@@ -48,8 +52,9 @@ public final class ServiceApp: Sendable {
     public func router() -> Router {
         var router = Router()
         for endpoint in endpoints {
+            let readOnly = endpoint.access != .everyone && endpoint.method == .get
             router.add(endpoint.method, endpoint.pattern, bodyLimit: endpoint.bodyLimit) { [self] request in
-                await handle(endpoint, request)
+                await RequestStamp.scope(environment.store, when: readOnly) { await handle(endpoint, request) }
             }
         }
         // The officer console: HTML pages, not in the OpenAPI document.

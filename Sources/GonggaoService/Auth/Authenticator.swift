@@ -17,6 +17,7 @@ struct Authenticator: Sendable {
     let throttle: LoginThrottle
     let now: @Sendable () -> Date
     let logger: Logger
+    let tokens = TokenCache()
 
     static let challenge = #"Bearer realm="gonggao""#
 
@@ -34,7 +35,7 @@ struct Authenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             return try fail(client, at, "the Authorization header is not 'Bearer <token>'")
         }
-        return try await authenticate(token: parts[1].trimmingCharacters(in: .whitespaces), client: client, at: at)
+        return try await authenticate(token: TokenCache.trimmed(parts[1]), client: client, at: at)
     }
 
     /// The principal of a presented token (a bearer header's, or one typed into the console's
@@ -51,7 +52,7 @@ struct Authenticator: Sendable {
     /// Whether the token with SHA-256 `hash` is known, unrevoked, unexpired and of a configured user
     /// (a console session re-checks its token on every request this way; not counted as a login).
     func check(hash: String, at: Date) async throws -> Result<Principal, Refusal> {
-        guard let record = try await store.read({ tx in try tx.token(hash: hash) }) else {
+        guard let record = try await tokens.record(hash: hash, in: store) else {
             return .failure(Refusal(message: "the token is not known"))
         }
         if record.revokedAt != nil { return .failure(Refusal(message: "the token \(record.id) was revoked")) }

@@ -26,7 +26,14 @@ extension ServiceApp {
         let key = call.parameter("key")
         guard PublicRecord.isPlausibleKey(key) else { return try notFoundPage(key) }
         let store = environment.store
-        let seq = try await store.read { tx in try tx.lastAuditEntry()?.seq ?? 0 }
+        let stamp = try await store.changeStamp()
+        let seq: Int64
+        if let known = auditSeq.get("", at: stamp) {
+            seq = known
+        } else {
+            seq = try await store.read { tx in try tx.lastAuditEntry()?.seq ?? 0 }
+            auditSeq.put("", seq, at: stamp)
+        }
         if let cached = pageCache.get(key, auditSeq: seq) { return pageResponse(cached, call.request) }
         let (record, readSeq) = try await store.read { tx in
             (try PublicRecord.read(key, tx), try tx.lastAuditEntry()?.seq ?? 0)
