@@ -6,7 +6,7 @@ import time
 import pytest
 
 from harness import world
-from harness.console import (alerts, click_and_wait, error_page, fill_draft, find, path_of, sign_in, sign_out)
+from harness.console import (alerts, click_and_wait, error_page, fill_draft, find, has, path_of, sign_in, sign_out)
 
 with open(world.NOTICE_FILE) as f:
     SAMPLE = json.load(f)
@@ -85,3 +85,20 @@ def test_every_console_page_fits_a_phone(gonggao, driver, shots, notices):
         sign_out(driver)
     wide = shots.too_wide([name for _, name, _, _ in visits])
     assert wide == {}, "console pages wider than 390 px on a phone (px): " + json.dumps(wide)
+
+
+def test_draft_form_shows_the_apis_validation_next_to_the_fields(gonggao, driver, shots):
+    sign_in(driver, gonggao.base_url, gonggao.tokens["zhang.wei"], "zhang.wei")
+    driver.get(f"{gonggao.base_url}/console/projects/{world.PROJECT}/notices/new")
+    fill_draft(driver, dict(SAMPLE, title=""))
+    click_and_wait(driver, find(driver, "draft-submit"))
+    assert find(driver, "error-title").text, "no message next to the empty title"
+    assert find(driver, "draft-documentNumber").get_attribute("value") == SAMPLE["documentNumber"], "entered value lost"
+    assert SAMPLE["body"][1] in find(driver, "draft-body").get_attribute("value"), "entered body lost"
+    fill_draft(driver, dict(SAMPLE, parcels=[]))
+    click_and_wait(driver, find(driver, "draft-submit"))
+    assert find(driver, "error-parcels").text, "no message next to the parcels"
+    assert not has(driver, "error-title"), "the corrected title still has an error"
+    width = shots.take(driver, "console-draft-invalid")
+    assert width <= 390, f"the draft form with errors is {width} px wide at 390 px"
+    sign_out(driver)
