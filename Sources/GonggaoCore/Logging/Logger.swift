@@ -7,7 +7,15 @@ import Foundation
 public struct Logger: Sendable {
     public enum Level: Int, Comparable, Sendable, CaseIterable {
         case debug, info, notice, warning, error
-        public var name: String { "\(self)" }
+        public var name: String {
+            switch self {
+            case .debug: "debug"
+            case .info: "info"
+            case .notice: "notice"
+            case .warning: "warning"
+            case .error: "error"
+            }
+        }
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -62,6 +70,30 @@ public struct Logger: Sendable {
         fields["logger"] = label
         fields["msg"] = message
         sink(Self.jsonLine(fields))
+    }
+
+    /// The line `log(level, message, Metadata(fields))` writes, from fields whose keys are unique and
+    /// sorted (a line per HTTP request: no dictionary built, hashed and sorted each time).
+    public func log(_ level: Level, _ message: String, sortedFields fields: [(String, String)], at now: Date = Date()) {
+        guard level >= minimum else { return }
+        var rest = metadata.filter { key, _ in !fields.contains { $0.0 == key } }
+        rest["ts"] = Self.timestamp(now)
+        rest["level"] = level.name
+        rest["logger"] = label
+        rest["msg"] = message
+        var others = rest.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }[...]
+        var merged: [(String, String)] = []
+        merged.reserveCapacity(fields.count + others.count)
+        for field in fields {
+            // A fixed key equal to a field's replaces it, as in `log(_:_:_:at:)`.
+            while let next = others.first, next.0 <= field.0 {
+                merged.append(next)
+                others.removeFirst()
+            }
+            if merged.last?.0 != field.0 { merged.append(field) }
+        }
+        merged += others
+        sink(Self.jsonLine(pairs: merged))
     }
 
     public func debug(_ m: String, _ extra: Metadata = [:]) { log(.debug, m, extra) }
@@ -120,15 +152,20 @@ public struct Logger: Sendable {
 
     /// `{"k":"v",…}` with keys sorted, strings escaped per RFC 8259.
     static func jsonLine(_ fields: Metadata) -> String {
+        jsonLine(pairs: fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// `{"k":"v",…}` in the order given.
+    static func jsonLine(pairs: [(String, String)]) -> String {
         var line = "{"
-        line.reserveCapacity(64 * fields.count)
+        line.reserveCapacity(64 * pairs.count)
         var first = true
-        for key in fields.keys.sorted() {
+        for (key, value) in pairs {
             if !first { line.append(",") }
             first = false
             JSONText.append(key, to: &line)
             line.append(":")
-            JSONText.append(fields[key]!, to: &line)
+            JSONText.append(value, to: &line)
         }
         line.append("}")
         return line

@@ -8,20 +8,19 @@ enum AccessLog {
     static func record(_ exchange: Exchange, code: MHD_RequestTerminationCode, level: Logger.Level?, logger: Logger) {
         guard let level, level >= logger.minimum else { return }
         let r = exchange.request
-        var fields: Logger.Metadata = [
-            "http.request_id": r.requestID,
-            "http.method": r.method.rawValue,
-            "http.path": r.path,
-            "http.status": "\(exchange.status)",
-            "http.duration_ms": oneDecimal((ContinuousClock.now - exchange.started).milliseconds),
-            "http.bytes_in": "\(exchange.bytesIn)",
-            "http.bytes_out": "\(exchange.bytesOut)",
-            "http.outcome": outcome(code),
-        ]
-        if let route = r.route { fields["http.route"] = route }
-        if let remote = r.remoteAddress { fields["http.remote"] = remote }
-        if let client = r.clientAddress, client != r.remoteAddress { fields["http.client"] = client }
-        logger.log(level, "http request", fields)
+        // In key order (`Logger.log(_:_:sortedFields:)`).
+        var fields: [(String, String)] = [("http.bytes_in", String(exchange.bytesIn)), ("http.bytes_out", String(exchange.bytesOut))]
+        fields.reserveCapacity(11)
+        if let client = r.clientAddress, client != r.remoteAddress { fields.append(("http.client", client)) }
+        fields.append(("http.duration_ms", oneDecimal((ContinuousClock.now - exchange.started).milliseconds)))
+        fields.append(("http.method", r.method.rawValue))
+        fields.append(("http.outcome", outcome(code)))
+        fields.append(("http.path", r.path))
+        if let remote = r.remoteAddress { fields.append(("http.remote", remote)) }
+        fields.append(("http.request_id", r.requestID))
+        if let route = r.route { fields.append(("http.route", route)) }
+        fields.append(("http.status", String(exchange.status)))
+        logger.log(level, "http request", sortedFields: fields)
     }
 
     /// `%.1f` through the C library's `vsnprintf` (Foundation's `String(format:)` costs several

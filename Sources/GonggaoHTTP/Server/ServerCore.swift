@@ -220,15 +220,26 @@ final class ServerCore: Sendable {
         let request = exchange.request
         let handler = exchange.handler ?? { Router.notFoundResponse($0) }
         // The task is created only now that the connection is suspended: its `finish` may resume it.
-        let abortedMeanwhile = exchange.phase.withLock { phase -> Bool in
-            guard case .handling(let handle, nil) = phase else { return true }
-            let task = Task.detached { [self] in
-                finish(exchange, with: await handler(request))
-            }
-            phase = .handling(handle, task)
-            return false
+        // It is created outside the phase lock (starting it wakes a thread, and a quick handler's
+        // `finish` would wait on the lock), so it may already have answered when it is recorded.
+        let task = Task.detached { [self] in
+            finish(exchange, with: await handler(request))
         }
-        if abortedMeanwhile { MHD_resume_connection(connection) }
+        let abortedMeanwhile = exchange.phase.withLock { phase -> Bool in
+            switch phase {
+            case .handling(let handle, nil):
+                phase = .handling(handle, task)
+                return false
+            case .ready:
+                return false  // answered already: `finish` resumed the connection
+            default:
+                return true  // aborted while no task was recorded: resuming is left to this thread
+            }
+        }
+        if abortedMeanwhile {
+            task.cancel()
+            MHD_resume_connection(connection)
+        }
         return .YES
     }
 
