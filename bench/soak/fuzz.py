@@ -48,7 +48,7 @@ def run(binary, tmp, schemathesis, examples, seed, max_time, user):
                 # Revoking the fuzzer's own token would turn the rest of the run into 401s.
                 "--exclude-path-regex", r"^/api/tokens/\{[^}]+\}$", "--exclude-method", "DELETE"]
         env = dict(os.environ, NO_COLOR="1", SCHEMATHESIS_HOOKS="")
-        r = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=max_time + 300)
+        r = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=max_time + 300, cwd=tmp)  # its cache too
         out = r.stdout + r.stderr
         with open(os.path.join(tmp, "schemathesis.out"), "w") as f:
             f.write(out)
