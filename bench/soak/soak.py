@@ -68,7 +68,7 @@ def main():
     print(f"\n## Soak summary — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, seed {seed}, {total:.0f} s\n")
     print("| part | result | lost | key figures | time (s) |")
     print("|---|---|---|---|---|")
-    keys = {"kill": ["kills", "deliveries", "delivered", "in_flight_at_kills", "repeats_same_webhook_id"],
+    keys = {"kill": ["kills", "kills_that_caught_sends_in_flight", "deliveries", "delivered", "repeats_same_webhook_id"],
             "faults": ["classes_as_policy_says", "fault_classes", "healthy_ack_ms_baseline_p50_p99",
                        "healthy_ack_ms_under_faults_p50_p99"],
             "fuzz": ["operations", "test_cases", "summary"],
