@@ -1,10 +1,11 @@
 import Foundation
 import GonggaoCore
-@testable import GonggaoService
 import GonggaoStore
 import HTTPTestSupport
-import Testing
 import TestSupport
+import Testing
+
+@testable import GonggaoService
 
 /// Notices in every state the console acts on, made through the API.
 struct ConsoleScene {
@@ -29,8 +30,9 @@ struct ConsoleScene {
         let approved = try await h.publish(content)
         let correctable = try await h.publish(content)
         let dead = try await kill(channel: "provincial-portal", of: correctable, h)
-        return ConsoleScene(draft: draft, submitted: submitted, rejectable: rejectable, approved: approved,
-                            correctable: correctable, dead: dead)
+        return ConsoleScene(
+            draft: draft, submitted: submitted, rejectable: rejectable, approved: approved,
+            correctable: correctable, dead: dead)
     }
 
     /// Marks `notice`'s publish delivery on `channel` dead, as a worker would after its last attempt.
@@ -52,7 +54,9 @@ struct ConsoleScene {
 /// confirmation step, four-eyes, the audit log and escaping.
 @Suite(.serialized) struct ConsoleActionTests {
     /// Every console POST, with the users whose roles may not use it (the API route's rules).
-    static func actions(_ s: ConsoleScene) -> [(name: String, path: String, fields: [(String, String)], wrong: [String], right: String)] {
+    static func actions(_ s: ConsoleScene) -> [(
+        name: String, path: String, fields: [(String, String)], wrong: [String], right: String
+    )] {
         let notDrafters = ["bob", "pete", "polly", "vera"]
         let notApprovers = ["alice", "pete", "polly", "vera"]
         let draftFields: [(String, String)] = [
@@ -65,7 +69,10 @@ struct ConsoleScene {
             ("submit", "/console/notices/\(s.draft)/submit", [], notDrafters, "alice"),
             ("approve", "/console/notices/\(s.submitted)/approve", [("confirm", "yes")], notApprovers, "bob"),
             ("reject", "/console/notices/\(s.rejectable)/reject", [("reason", "请补充附图")], notApprovers, "bob"),
-            ("withdraw", "/console/notices/\(s.approved)/withdraw", [("reason", "依法撤回"), ("confirm", "yes")], notApprovers, "bob"),
+            (
+                "withdraw", "/console/notices/\(s.approved)/withdraw", [("reason", "依法撤回"), ("confirm", "yes")],
+                notApprovers, "bob"
+            ),
             ("correct", "/console/notices/\(s.correctable)/correct", [], notDrafters, "alice"),
             ("retry", "/console/deliveries/\(s.dead)/retry", [], notApprovers, "bob"),
             ("replay", "/console/dead-letters/replay", [("channel", ""), ("since", "")], notApprovers, "bob"),
@@ -73,7 +80,9 @@ struct ConsoleScene {
     }
 
     static func reason(_ html: String) -> String? {
-        guard let tag = HTMLProbe.tag(id: "error", in: html), let r = tag.range(of: "data-reason=\"") else { return nil }
+        guard let tag = HTMLProbe.tag(id: "error", in: html), let r = tag.range(of: "data-reason=\"") else {
+            return nil
+        }
         let rest = tag[r.upperBound...]
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
@@ -105,7 +114,9 @@ struct ConsoleScene {
             let head = try await Self.auditHead(h)
             for action in Self.actions(scene) {
                 let c = try await h.console(as: action.right)
-                for choice in [ConsoleClient.CSRFChoice.none, .value("0000"), .value(String(repeating: "a", count: 64))] {
+                for choice in [
+                    ConsoleClient.CSRFChoice.none, .value("0000"), .value(String(repeating: "a", count: 64)),
+                ] {
                     let r = try await c.post(action.path, action.fields, csrf: choice)
                     #expect(r.status == 403, "\(action.name) with \(choice): \(r.status)")
                     #expect(Self.reason(r.text) == "csrf", "\(action.name) with \(choice)")
@@ -133,8 +144,9 @@ struct ConsoleScene {
                 #expect(entries.allSatisfy { $0.actor == action.right }, "\(action.name): \(entries.map(\.actor))")
             }
             let head = try await Self.auditHead(h)
-            let created = try await h.console(as: "alice").post("/console/projects/\(Fixtures.projectKey)/notices",
-                                                               Self.actions(scene)[0].fields)
+            let created = try await h.console(as: "alice").post(
+                "/console/projects/\(Fixtures.projectKey)/notices",
+                Self.actions(scene)[0].fields)
             #expect(created.status == 303)
             let entry = try #require(try await h.store.read { tx in try tx.auditEntries(after: head, limit: 10) }.first)
             #expect(entry.actor == "alice" && entry.action == "notice.draft")
@@ -159,9 +171,13 @@ struct ConsoleScene {
             #expect(Self.reason(forced.text) == "four-eyes")
 
             let alice = try await h.console(as: "alice").get("/console/notices/\(id)")
-            #expect(!HTMLProbe.has(id: "action-approve", in: alice.text), "a drafter without the approver role sees no approve button")
+            #expect(
+                !HTMLProbe.has(id: "action-approve", in: alice.text),
+                "a drafter without the approver role sees no approve button")
             let bob = try await h.console(as: "bob").get("/console/notices/\(id)")
-            #expect(HTMLProbe.has(id: "action-approve", in: bob.text) && !HTMLProbe.isDisabled(id: "action-approve", in: bob.text))
+            #expect(
+                HTMLProbe.has(id: "action-approve", in: bob.text)
+                    && !HTMLProbe.isDisabled(id: "action-approve", in: bob.text))
         }
     }
 
@@ -175,7 +191,8 @@ struct ConsoleScene {
             #expect(HTMLProbe.text(id: "notice-state", in: unconfirmed.text) == "submitted")
             #expect(try await h.store.read { tx in try tx.noticeVersions(scene.submitted).last!.state } == .submitted)
 
-            let ticked = try await bob.post("/console/notices/\(scene.submitted)/approve", [("version", "1"), ("confirm", "yes")])
+            let ticked = try await bob.post(
+                "/console/notices/\(scene.submitted)/approve", [("version", "1"), ("confirm", "yes")])
             #expect(ticked.status == 303)
             #expect(ticked.header("Location") == "/console/notices/\(scene.submitted)?done=approved")
             let page = try await bob.get(ticked.header("Location")!)
@@ -227,26 +244,38 @@ struct ConsoleScene {
             let noTitle = try await alice.post(path, base + [("title", "  ")])
             #expect(noTitle.status == 422)
             // The API's own message for the same mistake.
-            let api = try await h.call("POST", "/api/notices", as: "alice", json: try ProjectJSON.object({
-                var c = Fixtures.preAnnouncement(); c.title = " "; return c
-            }()))
+            let api = try await h.call(
+                "POST", "/api/notices", as: "alice",
+                json: try ProjectJSON.object(
+                    {
+                        var c = Fixtures.preAnnouncement()
+                        c.title = " "
+                        return c
+                    }()))
             let apiMessage = try #require(api.json?["message"] as? String)
             #expect(api.json?["field"] as? String == "title")
             #expect(HTMLProbe.text(id: "error-title", in: noTitle.text)?.contains(apiMessage) == true)
             #expect(HTMLProbe.tag(id: "error-title", in: noTitle.text)?.contains("class=\"field-error\"") == true)
-            #expect(HTMLProbe.tag(id: "draft-documentNumber", in: noTitle.text)?.contains("value=\"安政征预〔2026〕41号\"") == true)
+            #expect(
+                HTMLProbe.tag(id: "draft-documentNumber", in: noTitle.text)?.contains("value=\"安政征预〔2026〕41号\"") == true
+            )
             #expect(noTitle.text.contains("第一段 &lt;b&gt;粗&lt;/b&gt;\n\n第二段</textarea>"))
-            #expect(HTMLProbe.tag(id: "draft-parcel-\(Fixtures.parcel2)", in: noTitle.text)?.contains("checked") == true)
-            #expect(HTMLProbe.tag(id: "draft-parcel-\(Fixtures.parcel1)", in: noTitle.text)?.contains("checked") == false)
+            #expect(
+                HTMLProbe.tag(id: "draft-parcel-\(Fixtures.parcel2)", in: noTitle.text)?.contains("checked") == true)
+            #expect(
+                HTMLProbe.tag(id: "draft-parcel-\(Fixtures.parcel1)", in: noTitle.text)?.contains("checked") == false)
 
-            let badDate = try await alice.post(path, base.filter { $0.0 != "dateWritten" } + [("title", "标题"), ("dateWritten", "2026-13-01")])
+            let badDate = try await alice.post(
+                path, base.filter { $0.0 != "dateWritten" } + [("title", "标题"), ("dateWritten", "2026-13-01")])
             #expect(badDate.status == 422)
             #expect(HTMLProbe.has(id: "error-dateWritten", in: badDate.text))
             let noParcels = try await alice.post(path, base.filter { $0.0 != "parcels" } + [("title", "标题")])
             #expect(HTMLProbe.has(id: "error-parcels", in: noParcels.text))
-            let expropriation = try await alice.post(path, base.filter { $0.0 != "kind" } + [("title", "标题"), ("kind", "expropriation")])
+            let expropriation = try await alice.post(
+                path, base.filter { $0.0 != "kind" } + [("title", "标题"), ("kind", "expropriation")])
             #expect(HTMLProbe.has(id: "error-approval", in: expropriation.text))
-            #expect(try await h.store.read { tx in try tx.notices(NoticeFilter(limit: 10)) }.isEmpty, "nothing was drafted")
+            #expect(
+                try await h.store.read { tx in try tx.notices(NoticeFilter(limit: 10)) }.isEmpty, "nothing was drafted")
 
             let ok = try await alice.post(path, base + [("title", "预公告")])
             #expect(ok.status == 303)

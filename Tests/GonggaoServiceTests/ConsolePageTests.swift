@@ -1,10 +1,11 @@
 import Foundation
 import GonggaoCore
-@testable import GonggaoService
 import GonggaoStore
 import HTTPTestSupport
-import Testing
 import TestSupport
+import Testing
+
+@testable import GonggaoService
 
 /// The console's pages end to end: draft → submit → approve in the browser's way, the notice page's
 /// deliveries and poster, the project page, dead letters, the cockpit and the metrics.
@@ -16,16 +17,20 @@ import TestSupport
             let project = try await alice.get("/console/projects/\(Fixtures.projectKey)")
             #expect(project.status == 200)
             #expect(HTMLProbe.has(id: "new-notice", in: project.text))
-            #expect(HTMLProbe.tag(id: "public-link", in: project.text)?.contains("href=\"\(ServiceHarness.base)/p/\(Fixtures.projectKey)\"") == true)
+            #expect(
+                HTMLProbe.tag(id: "public-link", in: project.text)?.contains(
+                    "href=\"\(ServiceHarness.base)/p/\(Fixtures.projectKey)\"") == true)
             #expect(HTMLProbe.tag(id: "parcel-\(Fixtures.parcel1)", in: project.text) != nil)
             #expect(project.text.contains("<svg class=\"map\""))
 
             _ = try await alice.get("/console/projects/\(Fixtures.projectKey)/notices/new")
-            let created = try await alice.post("/console/projects/\(Fixtures.projectKey)/notices", [
-                ("kind", "pre-announcement"), ("title", "安吉县人民政府征收土地预公告"), ("issuer", "安吉县人民政府"),
-                ("documentNumber", "安政征预〔2026〕37号"), ("dateWritten", "2026-12-01"),
-                ("parcels", Fixtures.parcel1), ("parcels", Fixtures.parcel2), ("body", "第一段。\r\n\r\n第二段。"),
-            ])
+            let created = try await alice.post(
+                "/console/projects/\(Fixtures.projectKey)/notices",
+                [
+                    ("kind", "pre-announcement"), ("title", "安吉县人民政府征收土地预公告"), ("issuer", "安吉县人民政府"),
+                    ("documentNumber", "安政征预〔2026〕37号"), ("dateWritten", "2026-12-01"),
+                    ("parcels", Fixtures.parcel1), ("parcels", Fixtures.parcel2), ("body", "第一段。\r\n\r\n第二段。"),
+                ])
             #expect(created.status == 303)
             let location = try #require(created.header("Location"))
             let id = String(location.dropFirst("/console/notices/".count).prefix { $0 != "?" })
@@ -67,8 +72,9 @@ import TestSupport
             let anonymous = try await ConsoleClient(port: h.port).get("/console/notices/\(id)/versions/1/poster.png")
             #expect(anonymous.status == 303, "no session, no poster")
             let printer = try await h.console(as: "pete")
-            #expect(try await printer.get("/console/notices/\(id)/versions/1/poster.png").status == 200,
-                    "printers may fetch posters, as through the API")
+            #expect(
+                try await printer.get("/console/notices/\(id)/versions/1/poster.png").status == 200,
+                "printers may fetch posters, as through the API")
             let refused = try await printer.get("/console/notices/\(id)")
             #expect(refused.status == 403, "printers may not read notices, as through the API")
             #expect(try await printer.post("/console/notices/\(id)/approve", [("confirm", "yes")]).status == 403)
@@ -90,12 +96,17 @@ import TestSupport
             let cockpit = try await bob.get("/console")
             #expect(HTMLProbe.text(id: "dead-letter-count", in: cockpit.text) == "2")
             #expect(HTMLProbe.text(id: "count-provincial-portal-dead", in: cockpit.text) == "1")
-            #expect(HTMLProbe.tag(id: "health-county-column", in: cockpit.text)?.contains("data-circuit=\"open\"") == true)
+            #expect(
+                HTMLProbe.tag(id: "health-county-column", in: cockpit.text)?.contains("data-circuit=\"open\"") == true)
 
             let all = try await bob.get("/console/dead-letters")
-            #expect(HTMLProbe.has(id: "dead-\(provincial)", in: all.text) && HTMLProbe.has(id: "dead-\(county)", in: all.text))
+            #expect(
+                HTMLProbe.has(id: "dead-\(provincial)", in: all.text)
+                    && HTMLProbe.has(id: "dead-\(county)", in: all.text))
             let one = try await bob.get("/console/dead-letters?channel=county-column&since=2026-01-01")
-            #expect(HTMLProbe.has(id: "dead-\(county)", in: one.text) && !HTMLProbe.has(id: "dead-\(provincial)", in: one.text))
+            #expect(
+                HTMLProbe.has(id: "dead-\(county)", in: one.text)
+                    && !HTMLProbe.has(id: "dead-\(provincial)", in: one.text))
             let later = CivilDate(h.clock.now()).adding(days: 1).description
             let none = try await bob.get("/console/dead-letters?since=\(later)")
             #expect(HTMLProbe.text(id: "dead-count", in: none.text) == "0")
@@ -106,11 +117,13 @@ import TestSupport
             let page = try await bob.get("/console/notices/\(id)")
             #expect(HTMLProbe.text(id: "delivery-provincial-portal-state", in: page.text) == "dead")
             #expect(HTMLProbe.has(id: "retry-provincial-portal", in: page.text))
-            let retried = try await bob.post("/console/deliveries/\(provincial)/retry", [("return", "/console/notices/\(id)")])
+            let retried = try await bob.post(
+                "/console/deliveries/\(provincial)/retry", [("return", "/console/notices/\(id)")])
             #expect(retried.status == 303)
             #expect(retried.header("Location") == "/console/notices/\(id)?done=retried")
             #expect(try await h.store.read { tx in try tx.delivery(provincial)!.state } == .pending)
-            let again = try await bob.post("/console/deliveries/\(provincial)/retry", [("return", "/console/notices/\(id)")])
+            let again = try await bob.post(
+                "/console/deliveries/\(provincial)/retry", [("return", "/console/notices/\(id)")])
             #expect(again.status == 409, "a pending delivery is not retried again")
             for offsite in ["https://evil.example/", "//evil.example/console", "/console\\@evil", "/api/x"] {
                 #expect(ConsoleResponse.localPath(offsite, fallback: "/console") == "/console", "\(offsite)")
@@ -118,13 +131,15 @@ import TestSupport
 
             // Replay everything the filtered page showed.
             _ = try await bob.get("/console/dead-letters?channel=county-column")
-            let replayed = try await bob.post("/console/dead-letters/replay", [("channel", "county-column"), ("since", "")])
+            let replayed = try await bob.post(
+                "/console/dead-letters/replay", [("channel", "county-column"), ("since", "")])
             #expect(replayed.status == 303)
             #expect(replayed.header("Location") == "/console/dead-letters?channel=county-column&since=&done=replayed")
             #expect(try await h.store.read { tx in try tx.delivery(county)!.state } == .pending)
             let audit = try await h.store.read { tx in try tx.auditEntries(after: 0, limit: 1000) }
             #expect(audit.contains { $0.action == "delivery.retry" && $0.actor == "bob" && $0.subject == provincial })
-            #expect(audit.contains { $0.action == "delivery.replay" && $0.actor == "bob" && $0.subject == "county-column" })
+            #expect(
+                audit.contains { $0.action == "delivery.replay" && $0.actor == "bob" && $0.subject == "county-column" })
         }
     }
 
@@ -135,7 +150,9 @@ import TestSupport
             _ = try await c.get("/console/signin")
             let metrics = try await h.call("GET", "/metrics").text
             #expect(metrics.contains("gonggao_http_requests_total{method=\"GET\",route=\"/console\",status=\"303\"} 1"))
-            #expect(metrics.contains("gonggao_http_requests_total{method=\"GET\",route=\"/console/signin\",status=\"200\"} 1"))
+            #expect(
+                metrics.contains(
+                    "gonggao_http_requests_total{method=\"GET\",route=\"/console/signin\",status=\"200\"} 1"))
         }
     }
 
@@ -149,8 +166,11 @@ import TestSupport
     @Test func everyConsoleTemplateRendersAndNeedsNoExternalAsset() throws {
         let templates = try ConsolePages.load(directory: ServiceHarness.consoleTemplatesDirectory())
         for name in ConsolePages.required {
-            let source = try String(contentsOfFile: ServiceHarness.consoleTemplatesDirectory() + "/\(name).html", encoding: .utf8)
-            #expect(!source.contains("http://") && !source.contains("https://"), "\(name).html refers to an outside address")
+            let source = try String(
+                contentsOfFile: ServiceHarness.consoleTemplatesDirectory() + "/\(name).html", encoding: .utf8)
+            #expect(
+                !source.contains("http://") && !source.contains("https://"), "\(name).html refers to an outside address"
+            )
             #expect(!source.contains("<script"), "\(name).html has a script")
         }
         #expect(throws: PageTemplateError.self) {

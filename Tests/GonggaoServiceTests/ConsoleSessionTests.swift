@@ -1,9 +1,10 @@
 import Foundation
 import GonggaoCore
-@testable import GonggaoService
 import HTTPTestSupport
-import Testing
 import TestSupport
+import Testing
+
+@testable import GonggaoService
 
 /// The officer console's sign-in, cookies, sign-out and session expiry, over real HTTP and SQLite.
 @Suite(.serialized) struct ConsoleSessionTests {
@@ -17,12 +18,15 @@ import TestSupport
             let c = ConsoleClient(port: h.port)
             let form = try await c.get("/console/signin")
             #expect(form.status == 200)
-            #expect(HTMLProbe.has(id: "signin-token", in: form.text) && HTMLProbe.has(id: "signin-submit", in: form.text))
+            #expect(
+                HTMLProbe.has(id: "signin-token", in: form.text) && HTMLProbe.has(id: "signin-submit", in: form.text))
             let signed = try await c.post("/console/signin", [("token", h.tokens["alice"]!)])
             #expect(signed.status == 303)
             #expect(signed.header("Location")?.hasPrefix("/console") == true)
-            let cookie = try #require(signed.headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("gonggao_session=") }?.1)
-            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/console"))
+            let cookie = try #require(
+                signed.headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("gonggao_session=") }?.1)
+            #expect(
+                cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/console"))
             #expect(!cookie.contains("Secure"), "plain HTTP from an untrusted peer: no Secure flag")
 
             let cockpit = try await c.get("/console")
@@ -45,7 +49,8 @@ import TestSupport
             let c = try await h.console(as: "bob")
             let stolen = try #require(c.cookies[ConsoleCookie.session])
             _ = try await c.post("/console/signout")
-            let r = try await Loopback.request(port: h.port, "GET", "/console", headers: [("Cookie", "gonggao_session=\(stolen)")])
+            let r = try await Loopback.request(
+                port: h.port, "GET", "/console", headers: [("Cookie", "gonggao_session=\(stolen)")])
             #expect(r.status == 303)
         }
     }
@@ -80,27 +85,35 @@ import TestSupport
 
     @Test func theCookieIsSecureOnlyBehindATrustedTLSProxy() async throws {
         let templates = try ConsolePages.load(directory: ServiceHarness.consoleTemplatesDirectory())
-        try await ServiceHarness.with(auth: AuthSettings(trustedProxies: ["127.0.0.1"]), configure: { $0.console.templates = templates }) { h in
+        try await ServiceHarness.with(
+            auth: AuthSettings(trustedProxies: ["127.0.0.1"]), configure: { $0.console.templates = templates }
+        ) { h in
             let c = ConsoleClient(port: h.port)
             let https = [("X-Forwarded-Proto", "https"), ("X-Forwarded-For", "203.0.113.9")]
             _ = try await c.get("/console/signin", headers: https)
             let r = try await c.post("/console/signin", [("token", h.tokens["alice"]!)], headers: https)
             #expect(r.status == 303)
-            let cookie = try #require(r.headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("gonggao_session=") }?.1)
+            let cookie = try #require(
+                r.headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("gonggao_session=") }?.1)
             #expect(cookie.contains("; Secure"))
         }
         try await ServiceHarness.withConsole { h in
             // The same header from a peer that is not a trusted proxy is ignored.
             let c = ConsoleClient(port: h.port)
             _ = try await c.get("/console/signin")
-            let r = try await c.post("/console/signin", [("token", h.tokens["alice"]!)], headers: [("X-Forwarded-Proto", "https")])
-            let cookie = try #require(r.headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("gonggao_session=") }?.1)
+            let r = try await c.post(
+                "/console/signin", [("token", h.tokens["alice"]!)], headers: [("X-Forwarded-Proto", "https")])
+            let cookie = try #require(
+                r.headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("gonggao_session=") }?.1)
             #expect(!cookie.contains("Secure"))
         }
     }
 
     @Test func sessionsEndWhenIdleAndAfterTheirAbsoluteLifetime() async throws {
-        try await ServiceHarness.withConsole(settings: { $0.idleTimeout = 30 * 60; $0.absoluteTimeout = 2 * 3_600 }) { h in
+        try await ServiceHarness.withConsole(settings: {
+            $0.idleTimeout = 30 * 60
+            $0.absoluteTimeout = 2 * 3_600
+        }) { h in
             let c = try await h.console(as: "bob")
             h.clock.advance(by: 29 * 60)
             #expect(try await c.get("/console").status == 200, "29 minutes idle: still signed in")

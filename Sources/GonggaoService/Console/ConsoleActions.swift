@@ -15,7 +15,8 @@ extension ServiceApp {
     /// `POST /console/notices/{id}/approve`: only with `confirm=yes` (the confirmation step).
     func consoleApprove(_ call: ConsoleCall) async throws -> HTTPResponse {
         guard call.form.ticked("confirm") else {
-            return try await renderNoticePage(call, status: 422, errors: ["approve-confirm": "请勾选“我已核对公告内容，确认批准发布”后再批准。"])
+            return try await renderNoticePage(
+                call, status: 422, errors: ["approve-confirm": "请勾选“我已核对公告内容，确认批准发布”后再批准。"])
         }
         let id = call.parameter("id")
         let version = call.form["version"].flatMap { Int($0) }
@@ -62,11 +63,14 @@ extension ServiceApp {
     /// `POST /console/dead-letters/replay`: the dead letters the page showed (a channel, or every
     /// channel, since a date), through the API's bulk replay.
     func consoleReplay(_ call: ConsoleCall) async throws -> HTTPResponse {
-        let filter = try DeadLetterFilter(channel: call.form.text("channel"), since: call.form.text("since"),
-                                          channels: environment.desk.channels)
+        let filter = try DeadLetterFilter(
+            channel: call.form.text("channel"), since: call.form.text("since"),
+            channels: environment.desk.channels)
         var count = 0
         for channel in filter.channel.map({ [$0] }) ?? environment.desk.channels {
-            count += try await replay(channel: channel, since: filter.sinceInstant, includeAll: false, as: call.signedIn).count
+            count += try await replay(
+                channel: channel, since: filter.sinceInstant, includeAll: false, as: call.signedIn
+            ).count
         }
         environment.logger.info("console replay", ["console.user": call.signedIn.name, "delivery.count": "\(count)"])
         return ConsoleResponse.redirect(Self.adding(done: "replayed", to: "/console/dead-letters" + filter.query))
@@ -85,6 +89,7 @@ extension ServiceApp {
     /// `GET /console/notices/{id}/versions/{n}/poster.png|pdf`: the API's poster, authorised by the session.
     func consolePoster(_ call: ConsoleCall, _ type: PosterFileType) async throws -> HTTPResponse {
         let number = try call.request.parameters.require("version", as: Int.self)
-        return try await poster(notice: call.parameter("id"), version: number, type: type, cacheControl: "private, max-age=300")
+        return try await poster(
+            notice: call.parameter("id"), version: number, type: type, cacheControl: "private, max-age=300")
     }
 }

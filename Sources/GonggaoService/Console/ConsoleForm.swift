@@ -14,8 +14,9 @@ struct ConsoleForm: Sendable {
             return
         }
         guard request.mediaType == "application/x-www-form-urlencoded" else {
-            throw HTTPError(status: 415, code: "unsupported-media-type",
-                            message: "the form must be application/x-www-form-urlencoded, not \(request.mediaType ?? "untyped")")
+            throw HTTPError(
+                status: 415, code: "unsupported-media-type",
+                message: "the form must be application/x-www-form-urlencoded, not \(request.mediaType ?? "untyped")")
         }
         self.init(encoded: request.bodyText)
     }

@@ -47,7 +47,8 @@ extension ServiceApp {
         let maySeeApprove = v.state == .submitted && may(user, .post, "/api/notices/{id}/approve")
         let actions: [String: PageValue] = [
             "edit": .bool(v.state == .draft && (isDrafter || isAdmin) && may(user, .put, "/api/notices/{id}")),
-            "submit": .bool(v.state == .draft && (isDrafter || isAdmin) && may(user, .post, "/api/notices/{id}/submit")),
+            "submit": .bool(
+                v.state == .draft && (isDrafter || isAdmin) && may(user, .post, "/api/notices/{id}/submit")),
             "approve": .bool(maySeeApprove),
             "approveDisabled": .bool(maySeeApprove && isDrafter),
             "reject": .bool(v.state == .submitted && may(user, .post, "/api/notices/{id}/reject")),
@@ -62,16 +63,18 @@ extension ServiceApp {
             return [
                 "id": .text(d.id), "slug": .text(slug), "channel": .text(d.channel),
                 "purpose": .text(d.purpose == .publish ? "发布" : "撤回"), "state": .text(d.state.rawValue),
-                "attempts": .text("\(d.attempts)"), "next": .text(d.state.isFinal ? "—" : ConsoleTime.format(d.nextAttemptAt)),
+                "attempts": .text("\(d.attempts)"),
+                "next": .text(d.state.isFinal ? "—" : ConsoleTime.format(d.nextAttemptAt)),
                 "updatedAt": .text(ConsoleTime.format(d.updatedAt)), "lastError": .optional(d.lastError),
                 "receiptURL": .optional(d.receipt?.publicURL), "receiptID": .optional(d.receipt?.publicationID),
                 "retry": .bool(mayRetry && (d.state == .dead || d.state == .retrying) && published?.state == .approved),
-                "log": .list(attempts.map { a in
-                    [
-                        "number": .text("\(a.number)"), "at": .text(ConsoleTime.format(a.startedAt)),
-                        "outcome": .text(a.outcome.rawValue), "detail": .text(a.reason ?? a.detail),
-                    ]
-                }),
+                "log": .list(
+                    attempts.map { a in
+                        [
+                            "number": .text("\(a.number)"), "at": .text(ConsoleTime.format(a.startedAt)),
+                            "outcome": .text(a.outcome.rawValue), "detail": .text(a.reason ?? a.detail),
+                        ]
+                    }),
             ]
         }
         let values: [String: PageValue] = [
@@ -89,8 +92,10 @@ extension ServiceApp {
             "actions": .object(actions),
             "errors": .object(errors.mapValues { .text($0) }),
             "reasons": [
-                "reject": .text(call.form["reason"].flatMap { call.request.path.hasSuffix("/reject") ? $0 : nil } ?? ""),
-                "withdraw": .text(call.form["reason"].flatMap { call.request.path.hasSuffix("/withdraw") ? $0 : nil } ?? ""),
+                "reject": .text(
+                    call.form["reason"].flatMap { call.request.path.hasSuffix("/reject") ? $0 : nil } ?? ""),
+                "withdraw": .text(
+                    call.form["reason"].flatMap { call.request.path.hasSuffix("/withdraw") ? $0 : nil } ?? ""),
             ],
             "returnPath": .text("/console/notices/\(v.id)"),
         ]
@@ -99,10 +104,12 @@ extension ServiceApp {
 
     /// One version as the notice page shows it.
     static func versionValue(_ v: NoticeVersion, project: Project?) -> PageValue {
-        let parcelNames = v.content.parcels.map { key in project?.parcel(key).map { "\($0.displayName)（\(key)）" } ?? key }
+        let parcelNames = v.content.parcels.map { key in project?.parcel(key).map { "\($0.displayName)（\(key)）" } ?? key
+        }
         return [
             "id": .text(v.id), "version": .text("\(v.version)"), "state": .text(v.state.rawValue),
-            "stateName": .text(stateName(v.state)), "title": .text(v.content.title), "kind": .text(v.content.kind.chineseName),
+            "stateName": .text(stateName(v.state)), "title": .text(v.content.title),
+            "kind": .text(v.content.kind.chineseName),
             "kindKey": .text(v.content.kind.rawValue), "issuer": .text(v.content.issuer),
             "documentNumber": .text(v.content.documentNumber), "dateWritten": .text(v.content.dateWritten.description),
             "project": .text(v.content.project), "parcels": .text(parcelNames.joined(separator: "、")),

@@ -25,7 +25,8 @@ extension ServiceApp {
                 "id": .text(v.id), "title": .text(v.content.title), "kind": .text(v.content.kind.chineseName),
                 "documentNumber": .text(v.content.documentNumber), "state": .text(v.state.rawValue),
                 "stateName": .text(Self.stateName(v.state)), "version": .text("\(v.version)"),
-                "createdAt": .text(ConsoleTime.format(v.createdAt)), "approvedAt": .optional(v.approvedAt.map(ConsoleTime.format)),
+                "createdAt": .text(ConsoleTime.format(v.createdAt)),
+                "approvedAt": .optional(v.approvedAt.map(ConsoleTime.format)),
             ]
         }
         let values: [String: PageValue] = [

@@ -6,8 +6,10 @@ import GonggaoHTTP
 enum ConsoleResponse {
     /// No external assets, no scripts; forms post only to this origin; images only from here.
     static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy",
-         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        ),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
@@ -30,7 +32,7 @@ enum ConsoleResponse {
     /// `path` when it is a console path (a form's `return` field), else `fallback`: never an open redirect.
     static func localPath(_ path: String?, fallback: String) -> String {
         guard let path, path.hasPrefix("/console"), !path.hasPrefix("//"), !path.contains("\\"),
-              path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
         else { return fallback }
         return path
     }
@@ -51,8 +53,10 @@ enum ConsoleTime {
 extension ServiceApp {
     /// Renders console template `name` with `values` plus what every page shows: the user, their
     /// roles, the CSRF token, the flash message and the title.
-    func consolePage(_ name: String, title: String, _ values: [String: PageValue], call: ConsoleCall,
-                     status: Int = 200) throws -> HTTPResponse {
+    func consolePage(
+        _ name: String, title: String, _ values: [String: PageValue], call: ConsoleCall,
+        status: Int = 200
+    ) throws -> HTTPResponse {
         guard let templates = environment.console.templates else {
             throw ConsoleRefusal(status: 503, reason: "no-console", message: "the console templates are not installed")
         }
@@ -90,7 +94,8 @@ extension ServiceApp {
             return try consolePage("error", title: ConsoleFlash.heading(status), values, call: call, status: status)
         } catch {
             environment.logger.error("console error page failed", ["error": String(describing: error)])
-            return ConsoleResponse.html("<!DOCTYPE html><title>\(status)</title><p>\(HTML.escape(message))</p>", status: status)
+            return ConsoleResponse.html(
+                "<!DOCTYPE html><title>\(status)</title><p>\(HTML.escape(message))</p>", status: status)
         }
     }
 }

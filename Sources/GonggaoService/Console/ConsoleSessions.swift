@@ -33,16 +33,21 @@ final class ConsoleSessions: Sendable {
     init() {}
 
     /// A new session for `user`; returns the cookie value (shown once, stored only as its hash).
-    func create(user: String, tokenHash: String, tokenID: String, at now: Date, settings: ConsoleSettings) throws -> (cookie: String, session: ConsoleSession) {
+    func create(user: String, tokenHash: String, tokenID: String, at now: Date, settings: ConsoleSettings) throws -> (
+        cookie: String, session: ConsoleSession
+    ) {
         let cookie = GonggaoCrypto.hex(try GonggaoCrypto.randomBytes(32))
-        let session = ConsoleSession(user: user, tokenHash: tokenHash, tokenID: tokenID,
-                                     csrf: GonggaoCrypto.hex(try GonggaoCrypto.randomBytes(32)), createdAt: now, lastSeenAt: now)
+        let session = ConsoleSession(
+            user: user, tokenHash: tokenHash, tokenID: tokenID,
+            csrf: GonggaoCrypto.hex(try GonggaoCrypto.randomBytes(32)), createdAt: now, lastSeenAt: now)
         let key = Self.key(cookie)
         sessions.withLock { table in
             if table.count >= settings.maxSessions {
                 table = table.filter { Self.miss($0.value, at: now, settings) == nil }
             }
-            while table.count >= settings.maxSessions, let oldest = table.min(by: { $0.value.lastSeenAt < $1.value.lastSeenAt }) {
+            while table.count >= settings.maxSessions,
+                let oldest = table.min(by: { $0.value.lastSeenAt < $1.value.lastSeenAt })
+            {
                 table.removeValue(forKey: oldest.key)
             }
             table[key] = session

@@ -11,8 +11,10 @@ public struct ConsoleSettings: Sendable {
     /// The most sessions kept at once (the oldest are dropped beyond it). Default 10,000.
     public var maxSessions: Int
 
-    public init(templates: PageTemplates? = nil, idleTimeout: TimeInterval = 30 * 60,
-                absoluteTimeout: TimeInterval = 12 * 3_600, maxSessions: Int = 10_000) {
+    public init(
+        templates: PageTemplates? = nil, idleTimeout: TimeInterval = 30 * 60,
+        absoluteTimeout: TimeInterval = 12 * 3_600, maxSessions: Int = 10_000
+    ) {
         self.templates = templates
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout

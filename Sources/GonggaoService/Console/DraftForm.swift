@@ -23,8 +23,10 @@ struct DraftForm: Sendable, Equatable {
     var textValues: [String: String] {
         [
             "title": title, "issuer": issuer, "documentNumber": documentNumber, "dateWritten": dateWritten,
-            "approvalAuthority": approvalAuthority, "approvalDocumentNumber": approvalDocumentNumber, "approvalDate": approvalDate,
-            "hearingDate": hearingDate, "hearingPlace": hearingPlace, "paymentDueDate": paymentDueDate, "paymentMethod": paymentMethod,
+            "approvalAuthority": approvalAuthority, "approvalDocumentNumber": approvalDocumentNumber,
+            "approvalDate": approvalDate,
+            "hearingDate": hearingDate, "hearingPlace": hearingPlace, "paymentDueDate": paymentDueDate,
+            "paymentMethod": paymentMethod,
         ]
     }
 
@@ -97,17 +99,23 @@ struct DraftForm: Sendable, Equatable {
         var errors: [ValidationError] = []
         func date(_ text: String, _ field: String) -> CivilDate? {
             guard let d = CivilDate(iso: text) else {
-                errors.append(ValidationError(field: field, text.isEmpty ? "is required" : "'\(text)' is not a date of the form YYYY-MM-DD"))
+                errors.append(
+                    ValidationError(
+                        field: field, text.isEmpty ? "is required" : "'\(text)' is not a date of the form YYYY-MM-DD"))
                 return nil
             }
             return d
         }
         let kind = NoticeKind(rawValue: self.kind)
-        if kind == nil { errors.append(ValidationError(field: "kind", "'\(self.kind)' is not a notice kind (one of: \(NoticeKind.names))")) }
+        if kind == nil {
+            errors.append(
+                ValidationError(field: "kind", "'\(self.kind)' is not a notice kind (one of: \(NoticeKind.names))"))
+        }
         let written = date(dateWritten, "dateWritten")
         var approval: ApprovalReference?
         if !(approvalAuthority + approvalDocumentNumber + approvalDate).isEmpty,
-           let d = date(approvalDate, "approval.date") {
+            let d = date(approvalDate, "approval.date")
+        {
             approval = ApprovalReference(authority: approvalAuthority, documentNumber: approvalDocumentNumber, date: d)
         }
         var hearing: HearingDetails?
@@ -119,9 +127,11 @@ struct DraftForm: Sendable, Equatable {
             payment = PaymentTerms(dueDate: d, method: paymentMethod.isEmpty ? nil : paymentMethod)
         }
         guard errors.isEmpty, let kind, let written else { return .failure(Refused(errors: errors)) }
-        return .success(NoticeContent(
-            project: project, kind: kind, title: title, issuer: issuer, documentNumber: documentNumber, dateWritten: written,
-            parcels: parcels, body: paragraphs, approval: approval, hearing: hearing, payment: payment))
+        return .success(
+            NoticeContent(
+                project: project, kind: kind, title: title, issuer: issuer, documentNumber: documentNumber,
+                dateWritten: written,
+                parcels: parcels, body: paragraphs, approval: approval, hearing: hearing, payment: payment))
     }
 
     /// The fields that did not parse.
@@ -134,7 +144,13 @@ struct DraftForm: Sendable, Equatable {
         var out = ""
         var inBracket = false
         for ch in path {
-            if ch == "[" { inBracket = true } else if ch == "]" { inBracket = false } else if !inBracket { out.append(ch == "." ? "-" : ch) }
+            if ch == "[" {
+                inBracket = true
+            } else if ch == "]" {
+                inBracket = false
+            } else if !inBracket {
+                out.append(ch == "." ? "-" : ch)
+            }
         }
         return out
     }

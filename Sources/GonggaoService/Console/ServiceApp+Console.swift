@@ -7,61 +7,40 @@ extension ServiceApp {
     /// same thing, so the console and the API cannot disagree on who may do what.
     var consoleRoutes: [ConsoleRoute] {
         let table = apiAccessTable
-        func twin(_ method: HTTPMethod, _ pattern: String) -> ConsoleRoute.Guard {
-            .session(Self.access(method, pattern, in: table))
+        /// A console route guarded by the rules of the API route `api`.
+        func twin(_ method: HTTPMethod, _ pattern: String, _ api: (HTTPMethod, String),
+                  _ handler: @escaping ConsoleRoute.Handler) -> ConsoleRoute {
+            ConsoleRoute(method: method, pattern: pattern, guardedBy: .session(Self.access(api.0, api.1, in: table)),
+                         handler: handler)
         }
+        let notice = "/api/notices/{id}"
         let poster = "/api/notices/{id}/versions/{version:int}/poster."
+        let posterPage = "/console/notices/{id}/versions/{version:int}/poster."
         return [
             ConsoleRoute(method: .get, pattern: "/console/signin", guardedBy: .open) { [self] in try await signInForm($0) },
             ConsoleRoute(method: .post, pattern: "/console/signin", guardedBy: .open) { [self] in try await signIn($0) },
             ConsoleRoute(method: .post, pattern: "/console/signout", guardedBy: .session(.signedIn)) { [self] in signOut($0) },
-            ConsoleRoute(method: .get, pattern: "/console", guardedBy: twin(.get, "/api/projects")) { [self] in try await cockpit($0) },
-            ConsoleRoute(method: .get, pattern: "/console/projects/{key}", guardedBy: twin(.get, "/api/projects/{key}")) { [self] in
-                try await projectPage($0)
-            },
-            ConsoleRoute(method: .get, pattern: "/console/projects/{key}/notices/new", guardedBy: twin(.post, "/api/notices")) { [self] in
-                try await newDraftForm($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/projects/{key}/notices", guardedBy: twin(.post, "/api/notices")) { [self] in
-                try await createDraft($0)
-            },
-            ConsoleRoute(method: .get, pattern: "/console/notices/{id}", guardedBy: twin(.get, "/api/notices/{id}")) { [self] in
-                try await noticePage($0)
-            },
-            ConsoleRoute(method: .get, pattern: "/console/notices/{id}/edit", guardedBy: twin(.put, "/api/notices/{id}")) { [self] in
-                try await editDraftForm($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/notices/{id}/edit", guardedBy: twin(.put, "/api/notices/{id}")) { [self] in
-                try await saveDraft($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/notices/{id}/submit", guardedBy: twin(.post, "/api/notices/{id}/submit")) { [self] in
-                try await consoleSubmit($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/notices/{id}/approve", guardedBy: twin(.post, "/api/notices/{id}/approve")) { [self] in
-                try await consoleApprove($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/notices/{id}/reject", guardedBy: twin(.post, "/api/notices/{id}/reject")) { [self] in
-                try await consoleReject($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/notices/{id}/withdraw", guardedBy: twin(.post, "/api/notices/{id}/withdraw")) { [self] in
+            twin(.get, "/console", (.get, "/api/projects")) { [self] in try await cockpit($0) },
+            twin(.get, "/console/projects/{key}", (.get, "/api/projects/{key}")) { [self] in try await projectPage($0) },
+            twin(.get, "/console/projects/{key}/notices/new", (.post, "/api/notices")) { [self] in try await newDraftForm($0) },
+            twin(.post, "/console/projects/{key}/notices", (.post, "/api/notices")) { [self] in try await createDraft($0) },
+            twin(.get, "/console/notices/{id}", (.get, notice)) { [self] in try await noticePage($0) },
+            twin(.get, "/console/notices/{id}/edit", (.put, notice)) { [self] in try await editDraftForm($0) },
+            twin(.post, "/console/notices/{id}/edit", (.put, notice)) { [self] in try await saveDraft($0) },
+            twin(.post, "/console/notices/{id}/submit", (.post, notice + "/submit")) { [self] in try await consoleSubmit($0) },
+            twin(.post, "/console/notices/{id}/approve", (.post, notice + "/approve")) { [self] in try await consoleApprove($0) },
+            twin(.post, "/console/notices/{id}/reject", (.post, notice + "/reject")) { [self] in try await consoleReject($0) },
+            twin(.post, "/console/notices/{id}/withdraw", (.post, notice + "/withdraw")) { [self] in
                 try await consoleWithdraw($0)
             },
-            ConsoleRoute(method: .post, pattern: "/console/notices/{id}/correct", guardedBy: twin(.post, "/api/notices/{id}/correct")) { [self] in
-                try await consoleCorrect($0)
-            },
-            ConsoleRoute(method: .get, pattern: "/console/notices/{id}/versions/{version:int}/poster.png", guardedBy: twin(.get, poster + "png")) { [self] in
-                try await consolePoster($0, .png)
-            },
-            ConsoleRoute(method: .get, pattern: "/console/notices/{id}/versions/{version:int}/poster.pdf", guardedBy: twin(.get, poster + "pdf")) { [self] in
-                try await consolePoster($0, .pdf)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/deliveries/{id}/retry", guardedBy: twin(.post, "/api/deliveries/{id}/retry")) { [self] in
+            twin(.post, "/console/notices/{id}/correct", (.post, notice + "/correct")) { [self] in try await consoleCorrect($0) },
+            twin(.get, posterPage + "png", (.get, poster + "png")) { [self] in try await consolePoster($0, .png) },
+            twin(.get, posterPage + "pdf", (.get, poster + "pdf")) { [self] in try await consolePoster($0, .pdf) },
+            twin(.post, "/console/deliveries/{id}/retry", (.post, "/api/deliveries/{id}/retry")) { [self] in
                 try await consoleRetry($0)
             },
-            ConsoleRoute(method: .get, pattern: "/console/dead-letters", guardedBy: twin(.get, "/api/deliveries")) { [self] in
-                try await deadLettersPage($0)
-            },
-            ConsoleRoute(method: .post, pattern: "/console/dead-letters/replay", guardedBy: twin(.post, "/api/deliveries/replay")) { [self] in
+            twin(.get, "/console/dead-letters", (.get, "/api/deliveries")) { [self] in try await deadLettersPage($0) },
+            twin(.post, "/console/dead-letters/replay", (.post, "/api/deliveries/replay")) { [self] in
                 try await consoleReplay($0)
             },
         ]
@@ -73,7 +52,9 @@ extension ServiceApp {
     }
 
     static func access(_ method: HTTPMethod, _ pattern: String, in table: [String: Access]) -> Access {
-        guard let access = table["\(method) \(pattern)"] else { preconditionFailure("no API route \(method) \(pattern)") }
+        guard let access = table["\(method) \(pattern)"] else {
+            preconditionFailure("no API route \(method) \(pattern)")
+        }
         return access
     }
 
@@ -86,16 +67,20 @@ extension ServiceApp {
     /// Checks the session, the CSRF token and the role, runs the handler and turns its errors into
     /// error pages. Every answer is `no-store`.
     func handleConsole(_ route: ConsoleRoute, _ request: HTTPRequest) async -> HTTPResponse {
-        let client = request.clientAddress
+        let client =
+            request.clientAddress
             ?? clients.client(peer: request.remoteAddress, forwardedFor: request.headers.values("x-forwarded-for"))
-        let secure = request.remoteAddress.map(clients.isTrusted) == true
+        let secure =
+            request.remoteAddress.map(clients.isTrusted) == true
             && request.headers["x-forwarded-proto"]?.lowercased() == "https"
-        var call = ConsoleCall(request: request, client: client, secure: secure, form: ConsoleForm(fields: []), cookie: nil,
-                               session: nil, user: nil)
+        var call = ConsoleCall(
+            request: request, client: client, secure: secure, form: ConsoleForm(fields: []), cookie: nil,
+            session: nil, user: nil)
         var response: HTTPResponse
         do {
             guard environment.console.templates != nil else {
-                throw ConsoleRefusal(status: 503, reason: "no-console", message: "the console templates are not installed")
+                throw ConsoleRefusal(
+                    status: 503, reason: "no-console", message: "the console templates are not installed")
             }
             if request.method == .post { call = call.with(form: try ConsoleForm(request)) }
             if case .session(let access) = route.guardedBy {
@@ -108,8 +93,9 @@ extension ServiceApp {
                 }
                 guard access.permits(signedIn.user) else {
                     let roles = access.roleNames.joined(separator: ", ")
-                    throw ConsoleRefusal(status: 403, reason: "forbidden",
-                                         message: "用户 \(signedIn.user.name) 无权执行此操作（需要以下角色之一：\(roles)）。")
+                    throw ConsoleRefusal(
+                        status: 403, reason: "forbidden",
+                        message: "用户 \(signedIn.user.name) 无权执行此操作（需要以下角色之一：\(roles)）。")
                 }
             }
             response = try await route.handler(call)
@@ -122,16 +108,21 @@ extension ServiceApp {
 
     /// The signed-in session of `request`, when its cookie names a live session whose token is
     /// still valid; a session whose token was revoked or expired is ended here.
-    private func consoleSession(_ request: HTTPRequest) async throws -> (cookie: String, session: ConsoleSession, user: User)? {
+    private func consoleSession(_ request: HTTPRequest) async throws -> (
+        cookie: String, session: ConsoleSession, user: User
+    )? {
         guard let cookie = ConsoleCookie.value(ConsoleCookie.session, in: request) else { return nil }
         let at = environment.now()
-        guard case .success(let session) = consoleSessions.use(cookie, at: at, settings: environment.console) else { return nil }
+        guard case .success(let session) = consoleSessions.use(cookie, at: at, settings: environment.console) else {
+            return nil
+        }
         switch try await authenticator.check(hash: session.tokenHash, at: at) {
         case .success(let principal):
             return (cookie, session, principal.user)
         case .failure(let refusal):
             consoleSessions.end(cookie)
-            environment.logger.notice("console session ended", ["console.user": session.user, "auth.reason": refusal.message])
+            environment.logger.notice(
+                "console session ended", ["console.user": session.user, "auth.reason": refusal.message])
             return nil
         }
     }
@@ -139,10 +130,12 @@ extension ServiceApp {
 
 extension ConsoleCall {
     func with(form: ConsoleForm) -> ConsoleCall {
-        ConsoleCall(request: request, client: client, secure: secure, form: form, cookie: cookie, session: session, user: user)
+        ConsoleCall(
+            request: request, client: client, secure: secure, form: form, cookie: cookie, session: session, user: user)
     }
 
     func with(cookie: String, session: ConsoleSession, user: User) -> ConsoleCall {
-        ConsoleCall(request: request, client: client, secure: secure, form: form, cookie: cookie, session: session, user: user)
+        ConsoleCall(
+            request: request, client: client, secure: secure, form: form, cookie: cookie, session: session, user: user)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GonggaoService
 import HTTPTestSupport
 import Synchronization
 import TestSupport
+
+@testable import GonggaoService
 
 extension ServiceHarness {
     static func consoleTemplatesDirectory() -> String {
@@ -15,11 +16,13 @@ extension ServiceHarness {
         _ body: (ServiceHarness) async throws -> T
     ) async throws -> T {
         let templates = try ConsolePages.load(directory: consoleTemplatesDirectory())
-        return try await with(backend: backend, configure: { env in
-            var console = ConsoleSettings(templates: templates)
-            settings(&console)
-            env.console = console
-        }, body)
+        return try await with(
+            backend: backend,
+            configure: { env in
+                var console = ConsoleSettings(templates: templates)
+                settings(&console)
+                env.console = console
+            }, body)
     }
 
     /// A browser-like client signed in as `user` (its API token typed into the sign-in form).
@@ -50,8 +53,10 @@ final class ConsoleClient: Sendable {
 
     /// POSTs `fields`; `csrf: .page` adds the token the last page carried, `.none` leaves it out,
     /// `.value(x)` sends `x`.
-    func post(_ path: String, _ fields: [(String, String)] = [], csrf: CSRFChoice = .page,
-              headers: [(String, String)] = []) async throws -> LoopbackResponse {
+    func post(
+        _ path: String, _ fields: [(String, String)] = [], csrf: CSRFChoice = .page,
+        headers: [(String, String)] = []
+    ) async throws -> LoopbackResponse {
         var all = fields
         switch csrf {
         case .page: if let token = self.csrf { all.append(("csrf", token)) }
@@ -59,8 +64,9 @@ final class ConsoleClient: Sendable {
         case .value(let v): all.append(("csrf", v))
         }
         let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        return try await send("POST", path, headers: headers + [("Content-Type", "application/x-www-form-urlencoded")],
-                              body: Array(body.utf8))
+        return try await send(
+            "POST", path, headers: headers + [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(body.utf8))
     }
 
     enum CSRFChoice: Sendable {
@@ -74,16 +80,25 @@ final class ConsoleClient: Sendable {
         return try await post("/console/signin", [("token", token)])
     }
 
-    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws -> LoopbackResponse {
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws
+        -> LoopbackResponse
+    {
         let jar = cookies
         var all = headers
-        if !jar.isEmpty { all.append(("Cookie", jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))) }
+        if !jar.isEmpty {
+            all.append(
+                ("Cookie", jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
+        }
         let r = try await Loopback.request(port: port, method, path, headers: all, body: body)
         state.withLock { s in
             for (name, value) in r.headers where name.lowercased() == "set-cookie" {
                 let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
                 guard pair.count == 2 else { continue }
-                if value.contains("Max-Age=0") || pair[1].isEmpty { s.cookies.removeValue(forKey: pair[0]) } else { s.cookies[pair[0]] = pair[1] }
+                if value.contains("Max-Age=0") || pair[1].isEmpty {
+                    s.cookies.removeValue(forKey: pair[0])
+                } else {
+                    s.cookies[pair[0]] = pair[1]
+                }
             }
             if let token = HTMLProbe.attribute("value", ofInputNamed: "csrf", in: r.text) { s.csrf = token }
         }
@@ -102,13 +117,16 @@ enum HTMLProbe {
     /// The opening tag of the element with `id`, e.g. `<button id="action-approve" type="submit" disabled>`.
     static func tag(id: String, in html: String) -> String? {
         guard let r = html.range(of: "id=\"\(id)\"") else { return nil }
-        guard let open = html[..<r.lowerBound].lastIndex(of: "<"), let close = html[r.upperBound...].firstIndex(of: ">") else { return nil }
+        guard let open = html[..<r.lowerBound].lastIndex(of: "<"), let close = html[r.upperBound...].firstIndex(of: ">")
+        else { return nil }
         return String(html[open...close])
     }
 
     /// The text right after the element's opening tag, up to the next tag.
     static func text(id: String, in html: String) -> String? {
-        guard let r = html.range(of: "id=\"\(id)\""), let close = html[r.upperBound...].firstIndex(of: ">") else { return nil }
+        guard let r = html.range(of: "id=\"\(id)\""), let close = html[r.upperBound...].firstIndex(of: ">") else {
+            return nil
+        }
         let after = html[html.index(after: close)...]
         return String(after[..<(after.firstIndex(of: "<") ?? after.endIndex)])
     }
