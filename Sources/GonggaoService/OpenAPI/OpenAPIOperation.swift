@@ -34,6 +34,8 @@ struct OpenAPIOperation: Sendable {
             all += [("401", OpenAPIDocument.errorRef("Unauthorized")), ("403", OpenAPIDocument.errorRef("Forbidden")),
                     ("429", OpenAPIDocument.errorRef("TooManyRequests"))]
         }
+        // A version number past Int64 matches the route's digits but is refused as a bad parameter.
+        if Self.pathParameters(path).contains("version") { all.append(("400", OpenAPIDocument.errorRef("BadRequest"))) }
         if requestBody != nil {
             all += [("400", OpenAPIDocument.errorRef("BadRequest")), ("413", OpenAPIDocument.errorRef("PayloadTooLarge")),
                     ("415", OpenAPIDocument.errorRef("UnsupportedMediaType")), ("422", OpenAPIDocument.errorRef("Unprocessable"))]
