@@ -1,6 +1,6 @@
 import Foundation
 import GonggaoCore
-import GonggaoStore
+@testable import GonggaoStore
 import TestSupport
 import Testing
 
@@ -111,6 +111,41 @@ import Testing
             for channel in Fixtures.channels {
                 #expect(try await Self.claim(ts.store, channel, now: 1_000).isEmpty)
                 #expect(try await ts.store.read { try $0.nextDueTime(channel: channel) } == nil)
+            }
+        }
+    }
+
+    /// A claim is a lease: committed and visible at once, atomic, without its own sync (SQLite: the
+    /// connection syncs every other commit again; the next synced write carries it to disk).
+    @Test(arguments: StoreBackend.allCases)
+    func leaseWritesCommitAtOnceAndRollBackWhole(backend: StoreBackend) async throws {
+        try await backend.withStore { ts in
+            let store = ts.store
+            try await store.write { tx in
+                try tx.insertNoticeVersion(Rows.version("ntc_l", 1, state: .approved))
+                try tx.insertDelivery(Rows.delivery("dlv_l1", notice: "ntc_l", channel: "print"))
+            }
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await store.writeLease { tx in
+                    _ = try tx.claimDue(channel: "print", now: Self.at(1), owner: "w1", leaseUntil: Self.at(61), limit: 1)
+                    throw Refused()
+                }
+            }
+            #expect(try await store.read { try $0.delivery("dlv_l1") }?.state == .pending, "rolled back whole")
+            let claimed = try await store.writeLease { tx in
+                try tx.claimDue(channel: "print", now: Self.at(2), owner: "w1", leaseUntil: Self.at(62), limit: 1)
+            }
+            #expect(claimed.map(\.id) == ["dlv_l1"])
+            #expect(try await store.read { try $0.delivery("dlv_l1") }?.leaseOwner == "w1")
+            if let sqlite = store as? SQLiteStore {
+                #expect(try await sqlite.synchronousSetting() == 2, "FULL again for every other commit")
+                // Another connection (another process) sees the lease at once.
+                let other = try SQLiteStore(path: sqlite.path)
+                #expect(try await other.read { try $0.delivery("dlv_l1") }?.leaseOwner == "w1")
+                #expect(try await other.writeLease { try $0.claimDue(channel: "print", now: Self.at(3), owner: "w2",
+                                                                       leaseUntil: Self.at(63), limit: 1) }.isEmpty)
+                await other.close()
             }
         }
     }

@@ -113,7 +113,8 @@ final class Lane: Sendable {
             return []
         }
         let leaseUntil = at.addingTimeInterval(settings.lease.seconds)
-        let claimed = try await store.write { [settings, owner] tx in
+        // A lease need not be synced by itself: the attempt's record (synced) makes it durable.
+        let claimed = try await store.writeLease { [settings, owner] tx in
             if let circuit { try tx.recordChannelCircuit(circuit) }
             return try tx.claimDue(channel: settings.channel, now: at, owner: owner, leaseUntil: leaseUntil, limit: allowed)
         }

@@ -64,6 +64,17 @@ public final class PostgresStore: NoticeStore, Sendable {
         return result
     }
 
+    /// `synchronous_commit` off for this transaction only: committed and visible at once, on disk
+    /// with the WAL writer's next flush (at most a few hundred milliseconds later).
+    public func writeLease<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        let (result, head) = try await transaction(writable: true) { tx in
+            try tx.db.execute("SET LOCAL synchronous_commit TO OFF")
+            return try body(tx)
+        }
+        if let head { try auditHead.advance(to: head) }
+        return result
+    }
+
     public func close() async { await pool.close() }
 
     /// Runs raw SQL in its own transaction (tests that tamper with rows, tools). Never for user input.

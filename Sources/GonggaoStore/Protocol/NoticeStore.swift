@@ -13,6 +13,12 @@ public protocol NoticeStore: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T
     /// Runs `body` in a write transaction; other writers (also in other processes) wait their turn.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T
+    /// A write whose commit need not survive a power cut on its own: visible to every reader at once,
+    /// atomic, and made durable by the next `write` (SQLite: the WAL is synced then, frames in order;
+    /// PostgreSQL: `synchronous_commit` off for this transaction). Only for leases — a delivery's claim:
+    /// a claim lost with the machine means the delivery is claimed again, and its resend carries the
+    /// same webhook-id, exactly as after a worker killed between claim and record.
+    func writeLease<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T
     /// Releases the store's resources; later calls fail.
     func close() async
     /// The store's current change stamp (`StoreChangeStamp`), read before the values it is to

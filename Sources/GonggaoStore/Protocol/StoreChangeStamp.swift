@@ -22,4 +22,9 @@ extension NoticeStore {
     /// No stamp: this store cannot tell cheaply whether anything changed, so nothing read from it
     /// may be cached across calls.
     public func changeStamp() async throws -> StoreChangeStamp? { nil }
+
+    /// A store without a cheaper commit makes a lease write an ordinary one.
+    public func writeLease<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await write(body)
+    }
 }

@@ -43,8 +43,21 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await write(synced: true, body)
+    }
+
+    /// Commits without syncing the WAL (`synchronous=NORMAL` for this one transaction): the next
+    /// synced commit writes these frames to disk with its own, in order.
+    public func writeLease<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await write(synced: false, body)
+    }
+
+    private func write<T: Sendable>(synced: Bool, _ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
         let (result, head) = try await onQueue { db in
             self.localWrites += 1
+            if !synced { try db.execute("PRAGMA synchronous=NORMAL") }
+            // Every other transaction on this connection syncs its commit again.
+            defer { if !synced { try? db.execute("PRAGMA synchronous=FULL") } }
             try db.execute("BEGIN IMMEDIATE")
             let tx = SQLiteTransaction(db, memo: self.memo)
             do {
@@ -58,6 +71,11 @@ public final class SQLiteStore: NoticeStore, @unchecked Sendable {
         }
         if let head { try auditHead.advance(to: head) }
         return result
+    }
+
+    /// `PRAGMA synchronous` of the store's connection (2 = FULL), for tests.
+    func synchronousSetting() async throws -> Int64? {
+        try await onQueue { db in try db.rows("PRAGMA synchronous").first?.int(0) }
     }
 
     /// `PRAGMA data_version` of this connection (it moves when any other connection, in any process,
