@@ -181,6 +181,31 @@ struct ConsoleScene {
         }
     }
 
+    @Test func aClosedStageGateStopsTheApproverAndOnlyAnAdminOverridesIt() async throws {
+        try await ServiceHarness.withConsole { h in
+            try await h.importProject()
+            _ = try await h.publish(Fixtures.preAnnouncement())
+            let plan = try await h.draft(Fixtures.compensationPlan())
+            _ = try await h.call("POST", "/api/notices/\(plan)/submit", as: "alice")
+            let bob = try await h.console(as: "bob")
+            #expect(!HTMLProbe.has(id: "approve-override", in: try await bob.get("/console/notices/\(plan)").text))
+            let early = try await bob.post("/console/notices/\(plan)/approve", [("confirm", "yes")])
+            #expect(early.status == 409)
+            #expect(Self.reason(early.text) == "stage-gate")
+            let forced = try await bob.post("/console/notices/\(plan)/approve", [("confirm", "yes"), ("overrideGate", "急需")])
+            #expect(forced.status == 403, "only an admin overrides a gate, as through the API")
+
+            let root = try await h.console(as: "root")
+            #expect(HTMLProbe.has(id: "approve-override", in: try await root.get("/console/notices/\(plan)").text))
+            let overridden = try await root.post(
+                "/console/notices/\(plan)/approve", [("confirm", "yes"), ("overrideGate", "县政府专题会议决定提前")])
+            #expect(overridden.status == 303)
+            let audit = try await h.store.read { tx in try tx.auditEntries(after: 0, limit: 1000) }
+            let entry = try #require(audit.first { $0.action == "notice.gate-override" })
+            #expect(entry.actor == "root" && entry.detail.contains("县政府专题会议决定提前"))
+        }
+    }
+
     @Test func approveAndWithdrawNeedTheConfirmation() async throws {
         try await ServiceHarness.withConsole { h in
             let scene = try await ConsoleScene.make(h)

@@ -20,7 +20,8 @@ extension ServiceApp {
         }
         let id = call.parameter("id")
         let version = call.form["version"].flatMap { Int($0) }
-        let approval = try await approve(id, version: version, as: call.signedIn, overrideGate: nil)
+        let approval = try await approve(
+            id, version: version, as: call.signedIn, overrideGate: call.form.text("overrideGate").nilIfEmpty)
         return Self.backToNotice(id, approval.changed ? "approved" : "already-approved")
     }
 
@@ -92,4 +93,9 @@ extension ServiceApp {
         return try await poster(
             notice: call.parameter("id"), version: number, type: type, cacheControl: "private, max-age=300")
     }
+}
+
+extension String {
+    /// nil for "", else the string (an optional form field left blank).
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

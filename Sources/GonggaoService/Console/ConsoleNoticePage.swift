@@ -51,6 +51,8 @@ extension ServiceApp {
                 v.state == .draft && (isDrafter || isAdmin) && may(user, .post, "/api/notices/{id}/submit")),
             "approve": .bool(maySeeApprove),
             "approveDisabled": .bool(maySeeApprove && isDrafter),
+            // Only an admin may approve although a stage gate is closed, with a written reason (audited).
+            "override": .bool(maySeeApprove && isAdmin && !isDrafter),
             "reject": .bool(v.state == .submitted && may(user, .post, "/api/notices/{id}/reject")),
             "rejectDisabled": .bool(isDrafter),
             "withdraw": .bool(v.state == .approved && may(user, .post, "/api/notices/{id}/withdraw")),
