@@ -9,8 +9,7 @@ import threading
 import time
 
 from pgworld import PGServer, PGWorld
-from world import (approve_notices, check_one_at_a_time, check_portals, free_port, import_project, log,
-                   request_outside_attempts)
+from world import approve_notices, check_one_at_a_time, check_portals, log, request_outside_attempts
 
 
 def run(binary, tmp, notices):
@@ -21,11 +20,8 @@ def run(binary, tmp, notices):
     try:
         world = PGWorld(binary, tmp, pg, "multi", nodes=4)
         world.start_sandbox()
-        api_port = free_port()
-        serve = world.node0.start("serve", "--no-workers", "--port", str(api_port), ready=r"serving on",
-                                  name="serve")
+        serve, api_port = world.start_serve()
         try:
-            import_project(api_port, world.tokens)
             workers = [world.start_worker(i) for i in (1, 2, 3)]
             owner = world.worker_id(1)
             result = {}

@@ -8,7 +8,8 @@ import subprocess
 import time
 
 from ggpg import PGServer  # noqa: F401 — re-exported for the parts
-from world import (Gonggao, StoreView, inject, sandbox_call, portal_books, slow_portals, soak_config, wait_http)
+from world import (Gonggao, StoreView, free_port, import_project, inject, portal_books, sandbox_call, slow_portals,
+                   soak_config, wait_http)
 
 LANE = {"leaseSeconds": 10}  # the least the config allows: timeout (2 s) + 7 s, and a little
 
@@ -19,9 +20,7 @@ class PGWorld:
         pg.psql(f"CREATE DATABASE {db}")
         self.env = {k: v for k, v in os.environ.items() if k != "GONGGAO_CLOCK"}
         self.env["GONGGAO_DATABASE_URL"] = pg.url(db)
-        self.sandbox_port = None
         self.configs = []
-        from world import free_port
         self.sandbox_port = free_port()
         for i in range(nodes):
             folder = os.path.join(tmp, f"node-{i}")
@@ -36,6 +35,17 @@ class PGWorld:
         self.sandbox = None
         self.books = []  # the portal books of each sandbox incarnation that was stopped
         self.workers = []
+
+    def start_serve(self):
+        """`gonggao serve --no-workers` on node 0 with the sample project imported: (daemon, port)."""
+        port = free_port()
+        serve = self.node0.start("serve", "--no-workers", "--port", str(port), ready=r"serving on", name="serve")
+        try:
+            import_project(port, self.tokens)
+        except Exception:
+            serve.stop()
+            raise
+        return serve, port
 
     def start_sandbox(self):
         self.sandbox = self.node0.start("sandbox", "--port", str(self.sandbox_port), ready=r"sandbox portals on",

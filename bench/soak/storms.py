@@ -11,7 +11,7 @@ import json
 import time
 
 from pgworld import PGServer, PGWorld
-from world import (approve_notices, check_one_at_a_time, check_portals, free_port, import_project, log)
+from world import approve_notices, check_one_at_a_time, check_portals, log
 
 
 def run(binary, tmp, notices):
@@ -23,11 +23,8 @@ def run(binary, tmp, notices):
     try:
         world = PGWorld(binary, tmp, pg, "storm", nodes=1)
         world.start_sandbox()
-        api_port = free_port()
-        serve = world.node0.start("serve", "--no-workers", "--port", str(api_port), ready=r"serving on",
-                                  name="serve")
+        serve, api_port = world.start_serve()
         try:
-            import_project(api_port, world.tokens)
             ids = approve_notices(api_port, world.tokens, notices)
         finally:
             serve.stop()

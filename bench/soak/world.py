@@ -23,11 +23,10 @@ def env_int(name, default):
     return int(os.environ.get(name, str(default)))
 
 
-def soak_config(folder, sandbox_port, *, timeout=3, delivery=None, lane=None, pg_head=None, extra=None):
+def soak_config(folder, sandbox_port, *, timeout=3, delivery=None, lane=None, pg_head=None):
     """A config in `folder`: the three portal channels at the sandbox (each `timeout` s, `lane`
     settings per channel), fast retries unless `delivery` says otherwise; a PostgreSQL store (URL from
-    GONGGAO_DATABASE_URL) with its audit head at `pg_head`, else SQLite in the folder. `extra`: more
-    channel objects (e.g. a second set of portals on another sandbox)."""
+    GONGGAO_DATABASE_URL) with its audit head at `pg_head`, else SQLite in the folder."""
     settings = {"concurrency": 8, "ratePerSecond": 10000, "pollMilliseconds": 50, "breakerThreshold": 1000,
                 "retryScheduleSeconds": [0.2, 0.5, 1, 2, 2, 2, 2, 2, 2, 2], "retryJitter": 0, "graceSeconds": 2}
     settings.update(delivery or {})
@@ -38,7 +37,6 @@ def soak_config(folder, sandbox_port, *, timeout=3, delivery=None, lane=None, pg
         ch["timeoutSeconds"] = timeout
         if lane:
             ch["delivery"] = dict(lane)
-    config["channels"] += extra or []
     if pg_head:
         config["store"] = {"postgres": {"auditHead": pg_head}}
     with open(path, "w") as f:
