@@ -10,6 +10,8 @@ let package = Package(
     targets: [
         // C libraries: one thin system target each, imported by exactly one Swift wrapper.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // glibc's <malloc.h> (mallopt): no library to link.
+        .systemLibrary(name: "CMalloc"),
         // Debian ships no cups.pc: link libcups by name.
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         // libcurl's setopt/getinfo are variadic: typed static-inline shims live in Sources/CCurl/shim.h.
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "GonggaoService", dependencies: ["GonggaoCore", "GonggaoCrypto", "GonggaoStore", "GonggaoDelivery", "GonggaoHTTP"]),
         .executableTarget(name: "gonggao", dependencies: [
             "GonggaoCore", "GonggaoStore", "GonggaoCrypto", "GonggaoService", "GonggaoChannels", "GonggaoDelivery",
-            "GonggaoPoster", "GonggaoSandbox", "GonggaoHTTP",
+            "GonggaoPoster", "GonggaoSandbox", "GonggaoHTTP", "CMalloc",
         ]),
 
         .target(name: "TestSupport", dependencies: ["GonggaoCore", "GonggaoStore"], path: "Tests/TestSupport"),

@@ -1,0 +1,2 @@
+// glibc's allocator tuning (mallopt), for the gonggao executable's MemoryTuning only.
+#include <malloc.h>
