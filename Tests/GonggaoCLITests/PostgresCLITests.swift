@@ -21,7 +21,7 @@ struct PostgresCLITests {
     }
 
     @Test func theWholeFlowOnPostgres() async throws {
-        let server = try PostgresTestServer.shared()
+        let server = try await PostgresTestServer.sharedOffPool()
         let database = try server.createDatabase()
         defer { server.dropDatabase(database) }
         let url = "postgres://\(PostgresTestServer.passwordRole)@127.0.0.1:\(server.port)/\(database)"
@@ -53,7 +53,7 @@ struct PostgresCLITests {
     }
 
     @Test func badDatabaseSettingsAreOneLineErrorsWithoutThePassword() async throws {
-        let server = try PostgresTestServer.shared()
+        let server = try await PostgresTestServer.sharedOffPool()
         let sandbox = try CLISandbox(configJSON: Self.config(#"{"postgres": {"passwordFile": "db.pass"}}"#))
         defer { sandbox.cleanup() }
         _ = try sandbox.write("db.pass", "wrong-secret-123\n")

@@ -25,7 +25,7 @@ struct PostgresMultiNodeTests {
 
     @Test func threeWorkersOneKilledDeliverEveryNoticeOnce() async throws {
         let started = ContinuousClock.now
-        let server = try PostgresTestServer.shared()
+        let server = try await PostgresTestServer.sharedOffPool()
         let database = try server.createDatabase()
         defer { server.dropDatabase(database) }
         let world = try await World(server: server, database: database, workers: 3)

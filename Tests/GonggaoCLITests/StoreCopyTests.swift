@@ -49,7 +49,7 @@ struct StoreCopyTests {
     }
 
     @Test func copiesEverythingAndTheAuditChainVerbatim() async throws {
-        let server = try PostgresTestServer.shared()
+        let server = try await PostgresTestServer.sharedOffPool()
         let database = try server.createDatabase()
         defer { server.dropDatabase(database) }
         let (source, corrected, draft) = try await Self.sourceStore()
@@ -94,7 +94,7 @@ struct StoreCopyTests {
     }
 
     @Test func refusesAMissingOrForeignSourceWithoutTouchingTheDestination() async throws {
-        let server = try PostgresTestServer.shared()
+        let server = try await PostgresTestServer.sharedOffPool()
         let database = try server.createDatabase()
         defer { server.dropDatabase(database) }
         let url = "postgres://\(PostgresTestServer.passwordRole):\(server.password)@127.0.0.1:\(server.port)/\(database)"

@@ -31,7 +31,7 @@ struct EngineSafetyTests {
 
     func world(_ backend: StoreBackend, _ adapter: ScriptedAdapter, breakerThreshold: Int = 5,
                policy: RetryPolicy = RetryPolicy(delays: [.milliseconds(1)], jitter: 0)) async throws -> World {
-        let ts = try backend.make()
+        let ts = try await backend.makeOffPool()
         let clock = ManualClock()
         let workflow = NoticeWorkflow(store: ts.store, users: Fixtures.users, channels: [adapter.channel],
                                       withdrawChannels: [adapter.channel], now: clock.function)

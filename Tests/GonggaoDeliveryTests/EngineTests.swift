@@ -52,7 +52,7 @@ struct EngineTests {
 
     func start(_ backend: StoreBackend, _ adapters: [ScriptedAdapter], policy: RetryPolicy = fast,
                breakerThreshold: Int = 5, running: Bool = true) async throws -> Harness {
-        let ts = try backend.make()
+        let ts = try await backend.makeOffPool()
         let workflow = NoticeWorkflow(store: ts.store, users: Fixtures.users, channels: adapters.map(\.channel),
                                       withdrawChannels: adapters.map(\.channel), now: { Date() })
         _ = try await workflow.importProject(Fixtures.sampleProject(), as: "alice")

@@ -197,7 +197,7 @@ struct PostgresStoreTests {
     // MARK: migrations
 
     @Test func migrationsRacingFromSeveralProcessesRunOnce() async throws {
-        let server = try PostgresTestServer.shared()
+        let server = try await PostgresTestServer.sharedOffPool()
         let database = try server.createDatabase()
         defer { server.dropDatabase(database) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonggao-tests-pgmig-\(UUID().uuidString)")
@@ -323,8 +323,8 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func connectionErrorsAreClearOneLinersWithoutThePassword() throws {
-        let server = try PostgresTestServer.shared()
+    @Test func connectionErrorsAreClearOneLinersWithoutThePassword() async throws {
+        let server = try await PostgresTestServer.sharedOffPool()
         let database = try server.createDatabase()
         defer { server.dropDatabase(database) }
         let secret = "s3cret-\(UUID().uuidString.prefix(8))"

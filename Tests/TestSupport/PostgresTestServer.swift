@@ -66,6 +66,14 @@ public final class PostgresTestServer: Sendable {
         }
     }
 
+    /// `shared()` on a DispatchQueue thread, for async tests: the first start takes seconds (initdb),
+    /// and every other caller waits on the lock meanwhile — never on the cooperative pool.
+    public static func sharedOffPool() async throws -> PostgresTestServer {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<PostgresTestServer, any Error>) in
+            DispatchQueue.global().async { c.resume(with: Result { try shared() }) }
+        }
+    }
+
     /// Starts a private server (stopped at process exit, or earlier with `stop()`).
     public static func start() throws -> PostgresTestServer {
         guard let bin = binDirectory else { throw Failure(description: notInstalledReason) }

@@ -43,13 +43,18 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
         }
     }
 
-    /// Runs `body` with a fresh store, then closes it and removes its folder.
-    public func withStore<T>(_ body: (TestStore) async throws -> T) async throws -> T {
-        // Made on a DispatchQueue thread: making a PostgreSQL store blocks (psql, connect, migrate),
-        // and many tests doing that at once on the cooperative pool would stall every other test.
-        let ts = try await withCheckedThrowingContinuation { (c: CheckedContinuation<TestStore, any Error>) in
+    /// `make()` on a DispatchQueue thread. Async tests must use this: making a PostgreSQL store blocks
+    /// (the shared server's first start, psql, connect, migrate), and tests blocking the cooperative
+    /// pool's few threads (two on a 2-core machine) stall every other test in the process.
+    public func makeOffPool() async throws -> TestStore {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<TestStore, any Error>) in
             DispatchQueue.global().async { c.resume(with: Result { try make() }) }
         }
+    }
+
+    /// Runs `body` with a fresh store, then closes it and removes its folder.
+    public func withStore<T>(_ body: (TestStore) async throws -> T) async throws -> T {
+        let ts = try await makeOffPool()
         do {
             let result = try await body(ts)
             await ts.cleanup()

@@ -76,7 +76,7 @@ final class ServiceHarness: Sendable {
         http: (inout HTTPServerConfiguration) -> Void = { _ in },
         configure: (inout ServiceEnvironment) -> Void = { _ in }
     ) async throws -> ServiceHarness {
-        let testStore = try backend.make()
+        let testStore = try await backend.makeOffPool()
         let clock = ManualClock(clockStart)
         let users = ServiceUsers.directory
         // Gated like the real service: the shipped 2025–2026 calendars and the default rules.
