@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         // C libraries: one thin system target each, imported by exactly one Swift wrapper.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // glibc's <malloc.h> (mallopt): no library to link.
+        // glibc's <malloc.h> (malloc_trim): no library to link.
         .systemLibrary(name: "CMalloc"),
         // Debian ships no cups.pc: link libcups by name.
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
@@ -30,14 +30,14 @@ let package = Package(
         .target(name: "GonggaoStore", dependencies: ["GonggaoCore", "CSQLite", "CPQ"]),
         .target(name: "GonggaoPoster", dependencies: ["GonggaoCore", "CQRencode", "CPNG", "CPangoCairo"]),
         .executableTarget(name: "gonggao-bench", dependencies: ["GonggaoPoster", "GonggaoCore"], path: "bench/swift"),
-        .target(name: "GonggaoChannels", dependencies: ["GonggaoCore", "GonggaoCrypto", "CCups", "CCurl", "GonggaoPoster"]),
+        .target(name: "GonggaoChannels", dependencies: ["GonggaoCore", "GonggaoCrypto", "CCups", "CCurl", "GonggaoPoster", "CMalloc"]),
         .target(name: "GonggaoDelivery", dependencies: ["GonggaoCore", "GonggaoStore", "GonggaoChannels"]),
         .target(name: "GonggaoHTTP", dependencies: ["GonggaoCore", "CMicroHTTPD"]),
         .target(name: "GonggaoSandbox", dependencies: ["GonggaoHTTP", "GonggaoCore"], exclude: ["CONTRACT.md"]),
         .target(name: "GonggaoService", dependencies: ["GonggaoCore", "GonggaoCrypto", "GonggaoStore", "GonggaoDelivery", "GonggaoHTTP"]),
         .executableTarget(name: "gonggao", dependencies: [
             "GonggaoCore", "GonggaoStore", "GonggaoCrypto", "GonggaoService", "GonggaoChannels", "GonggaoDelivery",
-            "GonggaoPoster", "GonggaoSandbox", "GonggaoHTTP", "CMalloc",
+            "GonggaoPoster", "GonggaoSandbox", "GonggaoHTTP",
         ]),
 
         .target(name: "TestSupport", dependencies: ["GonggaoCore", "GonggaoStore"], path: "Tests/TestSupport"),

@@ -1,2 +1,2 @@
-// glibc's allocator tuning (mallopt), for the gonggao executable's MemoryTuning only.
+// glibc's allocator (malloc_trim), for the print channel's renderers only (RendererPool, SpoolPreviews).
 #include <malloc.h>

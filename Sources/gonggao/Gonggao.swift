@@ -4,7 +4,6 @@ import Foundation
 @main
 struct Gonggao {
     static func main() async {
-        MemoryTuning.apply()
         let status = await CommandLineTool.run(arguments: CommandLine.arguments,
                                                environment: ProcessInfo.processInfo.environment)
         exit(status.rawValue)

@@ -1,3 +1,4 @@
+import CMalloc
 import Dispatch
 import Foundation
 import GonggaoPoster
@@ -29,10 +30,16 @@ final class RendererPool: Sendable {
             return i
         }
         let (renderer, queue) = renderers[index]
-        defer { waiting.withLock { $0[index] -= 1 } }
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<RenderedPoster, Error>) in
-            queue.async {
+            queue.async { [self] in
                 c.resume(with: Result { try renderer.render(input, format: format, dpi: dpi) })
+                let idle = self.waiting.withLock { w -> Bool in
+                    w[index] -= 1
+                    return w.allSatisfy { $0 == 0 }
+                }
+                // A render's big blocks (page surfaces, font subsets) stay in this thread's malloc arena
+                // once freed; when no render is waiting, hand them back (peak RSS of a batch, bench/rss.sh).
+                if idle { malloc_trim(0) }
             }
         }
     }

@@ -1,3 +1,4 @@
+import CMalloc
 import Dispatch
 import Foundation
 import GonggaoCore
@@ -147,6 +148,8 @@ public final class SpoolPreviews: Sendable {
             let files = poster.pngPages.enumerated().map { (suffix: "-p\($0.offset + 1).png", bytes: $0.element) }
             _ = try spool.write(county: job.county, township: job.township, baseName: job.baseName, files: files, manifest: manifest)
             unlink(jobFolder + "/" + job.fileName)
+            // Freed page surfaces stay in this thread's malloc arena: hand them back once the queue is empty.
+            if pending <= 1 { malloc_trim(0) }
         } catch {
             logger.error("preview pages not rendered; kept for the next run", ["poster": job.baseName, "error": "\(error)"])
         }
