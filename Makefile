@@ -12,8 +12,9 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libssl-dev libsqlite3-dev libpq-dev postgresql pkg-config \
 	libcurl4-openssl-dev libqrencode-dev libpng-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk \
 	libmicrohttpd-dev libcups2-dev cups-ipp-utils zbar-tools poppler-utils qrencode avahi-daemon dbus
-# The browser tests (Tests/Browser): Chromium and its driver; venv for Selenium's virtual environment.
-DEBIAN_PACKAGES += chromium chromium-driver python3-venv
+# The browser tests (Tests/Browser): Chromium and its driver; venv for Selenium's virtual environment
+# (installed by `make test` and `make browser-test` only: the demo does not need a browser).
+TEST_PACKAGES := chromium chromium-driver python3-venv
 # Selenium and pytest from PyPI, pinned, in a virtual environment `make deps` makes when missing.
 PYTHON ?= python3
 TEST_VENV := .venv-test
@@ -28,7 +29,7 @@ PACKAGES ?= $(DEBIAN_PACKAGES)
 
 DEMO_CONFIG := Config/demo.json
 
-.PHONY: deps build release demo test browser-test browser-test-run bench soak clean
+.PHONY: deps test-deps build release demo test browser-test browser-test-run bench soak clean
 
 ## deps: install the Debian packages that are missing (apt-get update only when something is)
 deps:
@@ -43,6 +44,10 @@ deps:
 	else \
 		echo "make deps: all $(words $(PACKAGES)) Debian packages present"; \
 	fi
+
+## test-deps: deps, plus Chromium and the browser tests' Python environment (made only when missing or stale)
+test-deps:
+	$(MAKE) --no-print-directory deps PACKAGES="$(DEBIAN_PACKAGES) $(TEST_PACKAGES)"
 	@if ! cmp -s $(BROWSER_REQUIREMENTS) $(TEST_VENV)/requirements.txt; then \
 		echo "make deps: Python test environment $(TEST_VENV) from $(BROWSER_REQUIREMENTS)"; \
 		rm -rf $(TEST_VENV); \
@@ -90,13 +95,13 @@ demo: release
 	fi
 
 ## test: unit, store and end-to-end CLI tests, then the browser tests
-test: deps
+test: test-deps
 	$(SWIFT) test
 	$(MAKE) --no-print-directory browser-test-run
 
 ## browser-test: the console and parcel pages in headless Chromium (Tests/Browser; screenshots in
 ## .artifacts/browser/); under CI a missing Chromium fails them, never skips them
-browser-test: deps
+browser-test: test-deps
 	$(MAKE) --no-print-directory browser-test-run
 
 browser-test-run:
