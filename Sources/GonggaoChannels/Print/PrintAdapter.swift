@@ -70,8 +70,8 @@ public struct PrintAdapter: ChannelAdapter {
         var previewJob: PreviewJob?
         if let spool {
             do {
-                var files: [(suffix: String, bytes: [UInt8])] = [(".pdf", document.pdf)]
-                for (i, png) in document.pngPages.enumerated() { files.append(("-p\(i + 1).png", png)) }
+                let files: [(suffix: String, bytes: [UInt8])] = [(".pdf", document.pdf)]
+                    + document.pngPages.enumerated().map { ("-p\($0.offset + 1).png", $0.element) }
                 let later = previews != nil ? document.preview : nil
                 var manifest = SpoolFolder.Manifest(noticeID: notice.id, version: notice.version, kind: notice.content.kind.rawValue,
                                                     operation: request.operation.rawValue, paper: document.paper,
@@ -82,13 +82,16 @@ public struct PrintAdapter: ChannelAdapter {
                 let parcel = request.project.parcel(notice.content.parcels.first ?? "")
                 let county = parcel?.countyName ?? request.project.county.name
                 let township = parcel?.township ?? request.project.township
-                if let later, let previews {
+                if let later {
                     manifest.files[baseName + ".pdf"] = GonggaoCrypto.hex(GonggaoCrypto.sha256(document.pdf))
-                    let job = PreviewJob(county: county, township: township, baseName: baseName, manifest: manifest, poster: later)
-                    try previews.record(job)
-                    previewJob = job
+                    previewJob = PreviewJob(county: county, township: township, baseName: baseName, manifest: manifest, poster: later)
                 }
-                let path = try spool.write(county: county, township: township, baseName: baseName, files: files, manifest: manifest)
+                let (job, written, previews) = (previewJob, manifest, previews)
+                // Writes and fsyncs block: on a Dispatch thread, never on the cooperative pool.
+                let path = try await SpoolFolder.offPool {
+                    if let job { try previews?.record(job) }
+                    return try spool.write(county: county, township: township, baseName: baseName, files: files, manifest: written)
+                }
                 receipt.publicURL = "file://" + path
                 notes.append("spooled \(path)")
             } catch {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GonggaoCrypto
 #if canImport(Glibc)
@@ -78,6 +79,13 @@ public struct SpoolFolder: Sendable {
     /// `<root>/<county>/<township>`, each part made safe for a path.
     public func folder(county: String, township: String) -> String {
         [root, Self.safeComponent(county), Self.safeComponent(township)].joined(separator: "/")
+    }
+
+    /// Runs blocking file work (writes and fsyncs) on a Dispatch thread, off the cooperative pool.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+            DispatchQueue.global().async { c.resume(with: Result { try work() }) }
+        }
     }
 
     /// Why a spool write failed (disk full, permissions): the path and the system's reason.

@@ -59,16 +59,18 @@ public final class PostgresStore: NoticeStore, Sendable {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
-        let (result, head) = try await transaction(writable: true) { try body($0) }
-        if let head { try auditHead.advance(to: head) }
-        return result
+        try await write(synced: true, body)
     }
 
     /// `synchronous_commit` off for this transaction only: committed and visible at once, on disk
     /// with the WAL writer's next flush (at most a few hundred milliseconds later).
     public func writeLease<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await write(synced: false, body)
+    }
+
+    private func write<T: Sendable>(synced: Bool, _ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
         let (result, head) = try await transaction(writable: true) { tx in
-            try tx.db.execute("SET LOCAL synchronous_commit TO OFF")
+            if !synced { try tx.db.execute("SET LOCAL synchronous_commit TO OFF") }
             return try body(tx)
         }
         if let head { try auditHead.advance(to: head) }

@@ -78,9 +78,9 @@ final class ChannelRuntime: Sendable {
                               publicURL: { _, content in PosterInput.parcelPageURL(base: base, content: content) })
     }
 
-    /// Starts the preview pages a previous run left unrendered.
-    func recoverPreviews() {
-        for queue in previews { queue.recover() }
+    /// Starts the preview pages a previous run left unrendered (their files are read off the cooperative pool).
+    func recoverPreviews() async {
+        for queue in previews { _ = try? await SpoolFolder.offPool { queue.recover() } }
     }
 
     /// Stops the HTTP client and the preview queues. `drainPreviews` (`--until-idle`) first waits for

@@ -57,7 +57,7 @@ enum ServeRun {
             let reason: String
             let warnings = ctx.warningLoop(store, now: now, logger: logger)
             if let engine {
-                runtime?.recoverPreviews()
+                await runtime?.recoverPreviews()
                 workersRunning.set(true)
                 let alerts = try AlertLoop.part(ctx, store: store, now: now, logger: logger)
                 let alongside = StoreWakeups.all([{ try? await warnings.run() }, alerts,

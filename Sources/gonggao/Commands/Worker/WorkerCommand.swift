@@ -26,7 +26,7 @@ extension CommandSpec {
             let engine = try runtime.engine(store: store, config: ctx.config, logger: logger, now: now)
             logger.notice("worker started", ["worker.id": engine.owner, "channels": runtime.adapters.map(\.channel).joined(separator: ",")])
             let untilIdle = inv.flag("until-idle")
-            runtime.recoverPreviews()
+            await runtime.recoverPreviews()
             var warningParts: (@Sendable () async -> Void)?
             if !untilIdle {
                 let warnings = ctx.warningLoop(store, now: now, logger: logger)
